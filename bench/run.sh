@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs a benchmark main class of the bench module on a local JVM with Spark's Java 17 flags.
+#   bench/run.sh <simple class name under dev.sparkjobs.bench> [args...]
+# Benchmarks write their results to stdout; BENCHMARKS.md records them with this command.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+CLASS="$1"; shift
+./mvnw -B -q -DskipTests install -pl bench -am >&2
+CP_FILE="$ROOT/bench/target/classpath.txt"
+./mvnw -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >&2
+OPENS=$(sed -n 's/.*<spark.add-opens>\(.*\)<\/spark.add-opens>.*/\1/p' "$ROOT/pom.xml")
+export SPARK_LOCAL_IP=127.0.0.1
+exec java $OPENS ${BENCH_JAVA_OPTS:--Xmx6g} -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+  -cp "$ROOT/bench/target/classes:$(cat "$CP_FILE")" "dev.sparkjobs.bench.$CLASS" "$@"
