@@ -1,0 +1,13 @@
+package dev.sparkjobs.api;
+
+/** File formats {@link JobContext#readInput} understands. */
+public enum InputFormat
+{
+    /** Chosen from file names: .parquet, .csv, .csv.gz, .json, .jsonl, .ndjson. */
+    AUTO,
+    PARQUET,
+    /** With a header line; the literal NULL and the empty string are nulls. */
+    CSV,
+    /** JSON Lines. */
+    JSON
+}

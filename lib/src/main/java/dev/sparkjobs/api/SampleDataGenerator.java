@@ -1,0 +1,44 @@
+package dev.sparkjobs.api;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.LocalDate;
+import java.util.Map;
+
+import org.apache.spark.sql.SparkSession;
+
+/** Writes realistic, reproducible sample inputs for a job. */
+public interface SampleDataGenerator
+{
+    /** The scale used by {@code demo} and by {@code sample-data} without {@code --scale}. */
+    int defaultScale();
+
+    SampleData generate(Request request);
+
+    /** Where and how much to generate. {@code outputDirectory} is a local path or a URI. */
+    record Request(SparkSession spark, String outputDirectory, int scale, long seed)
+    {
+        public Request
+        {
+            requireNonNull(spark, "spark is null");
+            requireNonNull(outputDirectory, "outputDirectory is null");
+            if (scale < 1) {
+                throw new IllegalArgumentException("scale must be at least 1, got " + scale);
+            }
+        }
+    }
+
+    /**
+     * What was written: the {@code --set} values that point the job at it (its input keys and any
+     * other key the sample needs, e.g. {@code scope=all}) and a logical date the sample covers.
+     */
+    record SampleData(Map<String, String> settings, LocalDate suggestedDate, String summary)
+    {
+        public SampleData
+        {
+            settings = Map.copyOf(requireNonNull(settings, "settings is null"));
+            requireNonNull(suggestedDate, "suggestedDate is null");
+            requireNonNull(summary, "summary is null");
+        }
+    }
+}

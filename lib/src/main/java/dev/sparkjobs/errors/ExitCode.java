@@ -1,0 +1,27 @@
+package dev.sparkjobs.errors;
+
+/**
+ * Process exit codes, a contract that Airflow DAGs and wrappers rely on.
+ */
+public enum ExitCode
+{
+    SUCCESS(0),
+    /** Any failure that is neither bad usage nor a failed data-quality check. */
+    FAILURE(1),
+    /** Bad command-line usage or bad configuration: the message says what and how to fix it. */
+    USAGE(2),
+    /** A data-quality check failed: nothing was published. */
+    CHECK_FAILED(3);
+
+    private final int code;
+
+    ExitCode(int code)
+    {
+        this.code = code;
+    }
+
+    public int code()
+    {
+        return code;
+    }
+}

@@ -1,0 +1,207 @@
+package dev.sparkjobs.internal.delta;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import io.delta.tables.DeltaTable;
+
+import dev.sparkjobs.api.RunScope;
+import dev.sparkjobs.api.TableSpec;
+import dev.sparkjobs.api.WriteMode;
+import dev.sparkjobs.errors.Errors;
+
+/**
+ * Publishes staged tables to Delta: one atomic commit per table, tagged with the run id as the
+ * commit's userMetadata.
+ */
+public final class DeltaPublisher
+{
+    private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+    private static final String REPLACE_WHERE_CONSTRAINT_CHECK = "spark.databricks.delta.replaceWhere.constraintCheck.enabled";
+
+    private final SparkSession spark;
+    private final String job;
+    private final String runId;
+    private final RunScope scope;
+
+    public DeltaPublisher(SparkSession spark, String job, String runId, RunScope scope)
+    {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.job = requireNonNull(job, "job is null");
+        this.runId = requireNonNull(runId, "runId is null");
+        this.scope = requireNonNull(scope, "scope is null");
+    }
+
+    /** The table's current version; empty when there is no Delta table at {@code path}. */
+    public Optional<Long> currentVersion(String path)
+    {
+        DeltaLog log = DeltaLog.forTable(spark, path);
+        if (!log.tableExists()) {
+            return Optional.empty();
+        }
+        return Optional.of(log.update(false, scala.Option.empty(), scala.Option.empty()).version());
+    }
+
+    /** Creates the table with its partitioning and comments, when it does not exist yet. */
+    public void createIfMissing(TableSpec spec, String path)
+    {
+        if (currentVersion(path).isPresent()) {
+            return;
+        }
+        DeltaTable.createIfNotExists(spark)
+                .location(path)
+                .addColumns(spec.schema())
+                .partitionedBy(spec.partitionColumns().toArray(String[]::new))
+                .comment(spec.comment())
+                .execute();
+    }
+
+    /** Writes the staged rows in one commit and returns the table's new version. */
+    public long publish(StagedTable staged)
+    {
+        TableSpec spec = staged.spec();
+        requireDeclaredSchema(spec, staged.path());
+        WriteMode mode = spec.writeMode();
+        if (mode instanceof WriteMode.ReplacePartition replace) {
+            DataFrameWriter<Row> writer = writer(staged).mode("overwrite");
+            if (scope.isAll()) {
+                writer.option("partitionOverwriteMode", "dynamic");
+            }
+            else {
+                writer.option("replaceWhere", PartitionPredicates.toSql(PartitionPredicates.runPartition(replace, scope)));
+            }
+            // The staged rows already passed the in_run_partition check: Delta need not scan them again.
+            withSessionConf(REPLACE_WHERE_CONSTRAINT_CHECK, "false", () -> {
+                writer.save(staged.path());
+                return null;
+            });
+        }
+        else if (mode instanceof WriteMode.Merge merge) {
+            withUserMetadata(() -> {
+                org.apache.spark.sql.Column condition = merge.keys().stream()
+                        .map(key -> org.apache.spark.sql.functions.col("target." + key).equalTo(org.apache.spark.sql.functions.col("source." + key)))
+                        .reduce(org.apache.spark.sql.Column::and)
+                        .orElseThrow();
+                DeltaTable.forPath(spark, staged.path()).as("target")
+                        .merge(staged.rows().as("source"), condition)
+                        .whenMatched().updateAll()
+                        .whenNotMatched().insertAll()
+                        .execute();
+                return null;
+            });
+        }
+        else if (mode instanceof WriteMode.IdempotentAppend) {
+            LocalDate date = scope.logicalDate();
+            writer(staged).mode("append")
+                    .option("txnAppId", job + "/" + spec.name() + "/" + date)
+                    .option("txnVersion", 0L)
+                    .save(staged.path());
+        }
+        else if (mode instanceof WriteMode.Overwrite) {
+            writer(staged).mode("overwrite").save(staged.path());
+        }
+        return currentVersion(staged.path()).orElseThrow();
+    }
+
+    /** A blind append in one commit, for rows whose keys are known to be new. */
+    public void append(StagedTable staged)
+    {
+        writer(staged).mode("append").save(staged.path());
+    }
+
+    /**
+     * Replaces the rows matching {@code predicate} with the staged rows in one commit (Delta
+     * replaceWhere on data columns): cheaper than a MERGE for a single known key.
+     */
+    public void replaceRows(StagedTable staged, org.apache.spark.sql.Column predicate)
+    {
+        writer(staged).mode("overwrite").option("replaceWhere", PartitionPredicates.toSql(predicate)).save(staged.path());
+    }
+
+    /**
+     * The table must still have the declared columns and types: a table changed by someone else is
+     * an error, not something to cast into or drop columns from.
+     */
+    private void requireDeclaredSchema(TableSpec spec, String path)
+    {
+        StructType actual = DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).schema();
+        List<String> problems = new ArrayList<>();
+        Map<String, StructField> existing = new LinkedHashMap<>();
+        for (StructField field : actual.fields()) {
+            existing.put(field.name(), field);
+        }
+        for (StructField declared : spec.schema().fields()) {
+            StructField field = existing.remove(declared.name());
+            if (field == null) {
+                problems.add("column " + declared.name() + " is missing from the table");
+            }
+            else if (!field.dataType().sameType(declared.dataType())) {
+                problems.add("column " + declared.name() + " is " + field.dataType().simpleString() + " in the table, declared " + declared.dataType().simpleString());
+            }
+        }
+        existing.keySet().forEach(extra -> problems.add("column " + extra + " is in the table but not declared"));
+        if (!problems.isEmpty()) {
+            throw Errors.tableSchemaChanged(spec.name(), path, problems);
+        }
+    }
+
+    /** Compacts the run's partition (or the whole table when the run's scope is all). */
+    public void optimize(StagedTable staged)
+    {
+        withUserMetadata(() -> {
+            var builder = DeltaTable.forPath(spark, staged.path()).optimize();
+            if (staged.spec().writeMode() instanceof WriteMode.ReplacePartition replace && !scope.isAll()) {
+                builder = builder.where(PartitionPredicates.toSql(PartitionPredicates.runPartition(replace, scope)));
+            }
+            builder.executeCompaction();
+            return null;
+        });
+    }
+
+    /** Restores a table to a version this run read before publishing. */
+    public void restore(String path, long version)
+    {
+        withUserMetadata(() -> DeltaTable.forPath(spark, path).restoreToVersion(version));
+    }
+
+    private DataFrameWriter<Row> writer(StagedTable staged)
+    {
+        return staged.rows().write().format("delta").option("userMetadata", runId);
+    }
+
+    private <T> T withUserMetadata(Supplier<T> action)
+    {
+        return withSessionConf(USER_METADATA_CONF, runId, action);
+    }
+
+    private <T> T withSessionConf(String key, String value, Supplier<T> action)
+    {
+        var previous = spark.conf().getOption(key);
+        spark.conf().set(key, value);
+        try {
+            return action.get();
+        }
+        finally {
+            if (previous.isDefined()) {
+                spark.conf().set(key, previous.get());
+            }
+            else {
+                spark.conf().unset(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package dev.sparkjobs.internal.ledger;
+
+public enum RunStatus
+{
+    RUNNING,
+    SUCCEEDED,
+    FAILED
+}

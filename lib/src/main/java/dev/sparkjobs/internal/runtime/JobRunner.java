@@ -1,0 +1,244 @@
+package dev.sparkjobs.internal.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.sparkjobs.api.InputSpec;
+import dev.sparkjobs.api.Job;
+import dev.sparkjobs.api.JobConfig;
+import dev.sparkjobs.api.JobOutputs;
+import dev.sparkjobs.api.RunScope;
+import dev.sparkjobs.api.ScopeMode;
+import dev.sparkjobs.api.TableSpec;
+import dev.sparkjobs.config.ConfigLoader;
+import dev.sparkjobs.config.ConfigSource;
+import dev.sparkjobs.config.FrameworkKeys;
+import dev.sparkjobs.errors.Errors;
+import dev.sparkjobs.errors.SparkJobsException;
+import dev.sparkjobs.internal.checks.CheckEvaluator;
+import dev.sparkjobs.internal.checks.CheckOutcome;
+import dev.sparkjobs.internal.delta.DeltaPublisher;
+import dev.sparkjobs.internal.delta.StagedTable;
+import dev.sparkjobs.internal.delta.TableStager;
+import dev.sparkjobs.internal.ledger.RunLedger;
+import dev.sparkjobs.internal.ledger.RunRecord;
+import dev.sparkjobs.internal.ledger.RunStatus;
+import dev.sparkjobs.internal.ledger.TableOutcome;
+import dev.sparkjobs.internal.registry.JobRegistry;
+
+/**
+ * Runs one job for one logical date: load and validate config, start Spark, record the run as
+ * RUNNING, build the job's outputs, stage and check every table, then (only when every
+ * error-level check passed) publish each table in one Delta commit, and record the outcome.
+ * A failure while publishing restores the tables already published by this run.
+ */
+public final class JobRunner
+{
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final JobRegistry registry;
+    private final ConfigSource configSource;
+    private final Progress progress;
+    private final Clock clock;
+
+    public JobRunner(JobRegistry registry, ConfigSource configSource, Progress progress, Clock clock)
+    {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.configSource = requireNonNull(configSource, "configSource is null");
+        this.progress = requireNonNull(progress, "progress is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Loads and validates the configuration of a run, without starting Spark. */
+    public JobConfig configure(RunRequest request)
+    {
+        Job job = registry.get(request.job());
+        JobConfig config = new ConfigLoader(configSource, registry.jobs())
+                .load(new ConfigLoader.Request(job.name(), request.env(), request.confFile(), request.settings()));
+        for (InputSpec input : job.inputs()) {
+            if (input.isRequired() && config.raw(input.key()).map(String::isBlank).orElse(true)) {
+                throw Errors.missingInput(job.name(), input.key());
+            }
+        }
+        return config;
+    }
+
+    public RunResult run(RunRequest request)
+    {
+        Job job = registry.get(request.job());
+        JobConfig config = configure(request);
+        Instant started = clock.instant();
+        String runId = job.name() + "-" + RUN_ID_TIME.format(started) + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+        RunScope scope = new RunScope(request.logicalDate(), ScopeMode.valueOf(config.get(FrameworkKeys.SCOPE).toUpperCase(java.util.Locale.ROOT)));
+        String outputRoot = Locations.normalise(config.get(FrameworkKeys.OUTPUT_ROOT));
+
+        progress.step(job.name(), "starting run " + runId + " for " + request.logicalDate() + " (scope " + scope.mode().configValue()
+                + ", env " + request.env() + ", lake " + outputRoot + ")");
+        SparkSession spark = SparkSessions.getOrCreate(config, "spark-jobs " + job.name() + " " + request.logicalDate());
+        StepLabels steps = new StepLabels(spark.sparkContext(), job.name(), runId, progress);
+        RunMetricsListener metrics = new RunMetricsListener(steps.groupPrefix());
+        spark.sparkContext().addSparkListener(metrics);
+        DeltaPublisher publisher = new DeltaPublisher(spark, job.name(), runId, scope);
+        RunLedger ledger = new RunLedger(spark, outputRoot, publisher);
+        RunRecord record = RunRecord.started(runId, job.name(), request.logicalDate(), request.env(), scope.mode().configValue(), started,
+                spark.sparkContext().applicationId(), config.redacted());
+        List<StagedTable> staged = new ArrayList<>();
+        try {
+            try (var step = steps.start("record run in " + ledger.path())) {
+                ledger.started(record);
+            }
+            JobOutputs outputs;
+            try (var step = steps.start("build outputs")) {
+                outputs = job.run(new RunContext(spark, job, runId, scope, config, outputRoot, steps, publisher));
+            }
+            staged.addAll(stage(job, outputs, outputRoot, scope));
+            List<CheckEvaluator.TableChecks> checked = check(job, staged, steps, config.get(FrameworkKeys.CHECKS_SAMPLE_ROWS));
+            List<CheckOutcome> outcomes = checked.stream().flatMap(table -> table.outcomes().stream()).toList();
+            List<TableOutcome> published = publish(staged, publisher, steps, config.get(FrameworkKeys.PUBLISH_OPTIMIZE), checked);
+            List<CheckOutcome> warnings = outcomes.stream().filter(outcome -> !outcome.passed()).toList();
+            List<String> allWarnings = new ArrayList<>(outputs.warnings());
+            warnings.forEach(warning -> allWarnings.add(warning.describe()));
+            RunMetrics totals = awaitMetrics(spark, metrics);
+            try (var step = steps.start("record outcome in " + ledger.path())) {
+                ledger.finished(record.finished(RunStatus.SUCCEEDED, clock.instant(), totals, published, outputs.counters(), allWarnings, Optional.empty()));
+            }
+            return new RunResult(runId, job.name(), outputRoot, published, warnings, outputs.warnings(), outputs.counters(), totals, steps.timings(),
+                    Duration.between(started, clock.instant()));
+        }
+        catch (RuntimeException failure) {
+            recordFailure(ledger, record, failure, spark, metrics);
+            throw failure;
+        }
+        finally {
+            staged.forEach(table -> table.rows().unpersist(false));
+            spark.sparkContext().removeSparkListener(metrics);
+        }
+    }
+
+    private static List<StagedTable> stage(Job job, JobOutputs outputs, String outputRoot, RunScope scope)
+    {
+        Map<String, TableSpec> declared = new LinkedHashMap<>();
+        job.outputs().forEach(spec -> declared.put(spec.name(), spec));
+        List<String> undeclared = outputs.tables().keySet().stream().filter(name -> !declared.containsKey(name)).toList();
+        if (!undeclared.isEmpty()) {
+            throw Errors.undeclaredOutput(job.name(), undeclared, declared.keySet());
+        }
+        TableStager stager = new TableStager(job.name(), scope);
+        List<StagedTable> staged = new ArrayList<>();
+        for (Map.Entry<String, Dataset<Row>> table : outputs.tables().entrySet()) {
+            staged.add(stager.stage(declared.get(table.getKey()), Locations.child(outputRoot, table.getKey()), table.getValue()));
+        }
+        return staged;
+    }
+
+    private static List<CheckEvaluator.TableChecks> check(Job job, List<StagedTable> staged, StepLabels steps, int sampleRows)
+    {
+        CheckEvaluator evaluator = new CheckEvaluator(sampleRows);
+        List<CheckEvaluator.TableChecks> checked = new ArrayList<>();
+        for (StagedTable table : staged) {
+            try (var step = steps.start("compute and check " + table.name())) {
+                checked.add(evaluator.evaluate(table));
+            }
+        }
+        List<CheckOutcome> failures = checked.stream().flatMap(table -> table.outcomes().stream()).filter(CheckOutcome::failsRun).toList();
+        if (!failures.isEmpty()) {
+            throw Errors.checksFailed(job.name(), failures.stream().map(outcome -> "  - " + outcome.describe()).collect(Collectors.joining("\n")));
+        }
+        return checked;
+    }
+
+    private static List<TableOutcome> publish(List<StagedTable> staged, DeltaPublisher publisher, StepLabels steps, boolean optimize,
+            List<CheckEvaluator.TableChecks> checked)
+    {
+        Map<String, Long> rowCounts = new LinkedHashMap<>();
+        checked.forEach(table -> rowCounts.put(table.table(), table.rows()));
+        List<TableOutcome> published = new ArrayList<>();
+        Map<String, Optional<Long>> before = new LinkedHashMap<>();
+        for (StagedTable table : staged) {
+            try (var step = steps.start("publish " + table.name())) {
+                publisher.createIfMissing(table.spec(), table.path());
+                before.put(table.path(), publisher.currentVersion(table.path()));
+                long version = publisher.publish(table);
+                if (optimize) {
+                    publisher.optimize(table);
+                    version = publisher.currentVersion(table.path()).orElse(version);
+                }
+                published.add(new TableOutcome(table.name(), rowCounts.getOrDefault(table.name(), 0L), version));
+            }
+            catch (RuntimeException failure) {
+                String restored = restore(publisher, published, staged, before);
+                throw Errors.publishFailed(table.name(), table.path(), restored, failure);
+            }
+        }
+        return published;
+    }
+
+    /** Puts back the tables this run already published; returns what was done, for the error message. */
+    private static String restore(DeltaPublisher publisher, List<TableOutcome> published, List<StagedTable> staged, Map<String, Optional<Long>> before)
+    {
+        List<String> restored = new ArrayList<>();
+        List<String> notRestored = new ArrayList<>();
+        for (TableOutcome outcome : published) {
+            StagedTable table = staged.stream().filter(candidate -> candidate.name().equals(outcome.table())).findFirst().orElseThrow();
+            Optional<Long> previous = before.get(table.path());
+            try {
+                if (previous.isPresent()) {
+                    publisher.restore(table.path(), previous.get());
+                    restored.add(outcome.table() + " to version " + previous.get());
+                }
+            }
+            catch (RuntimeException e) {
+                LOG.error("Could not restore {} to version {}", table.path(), previous.orElse(-1L), e);
+                notRestored.add(outcome.table() + " (restore it with RESTORE TABLE delta.`" + table.path() + "` TO VERSION AS OF " + previous.orElse(0L) + ")");
+            }
+        }
+        if (restored.isEmpty() && notRestored.isEmpty()) {
+            return "No table was changed.";
+        }
+        return (restored.isEmpty() ? "" : "Restored " + String.join(", ", restored) + ".")
+                + (notRestored.isEmpty() ? "" : " Could not restore " + String.join(", ", notRestored) + ".");
+    }
+
+    private void recordFailure(RunLedger ledger, RunRecord record, RuntimeException failure, SparkSession spark, RunMetricsListener metrics)
+    {
+        String summary = failure instanceof SparkJobsException ? failure.getMessage().lines().findFirst().orElse("") : Errors.rootMessage(failure);
+        try {
+            ledger.finished(record.finished(RunStatus.FAILED, clock.instant(), awaitMetrics(spark, metrics), List.of(), Map.of(), List.of(), Optional.of(summary)));
+        }
+        catch (RuntimeException ledgerFailure) {
+            LOG.warn("Could not record the failure of run {} in the ledger: {}", record.runId(), Errors.rootMessage(ledgerFailure));
+            failure.addSuppressed(ledgerFailure);
+        }
+    }
+
+    /** Task-end events arrive asynchronously: wait (briefly) for the listener bus to drain. */
+    private static RunMetrics awaitMetrics(SparkSession spark, RunMetricsListener metrics)
+    {
+        try {
+            spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+        }
+        catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("Listener bus did not drain", e);
+        }
+        return metrics.snapshot();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.sparkjobs.internal.runtime;
+
+import java.util.Map;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+import dev.sparkjobs.api.JobConfig;
+import dev.sparkjobs.config.FrameworkKeys;
+
+/** Creates (or joins) the SparkSession of a run, with Delta and S3A set up from the run's config. */
+public final class SparkSessions
+{
+    private SparkSessions() {}
+
+    /**
+     * The active session when one exists (tests, spark-shell), configured for this run; otherwise
+     * a new one. Under spark-submit the master and other properties come from spark-submit; a
+     * plain {@code java} launch falls back to {@code local[*]}.
+     */
+    public static SparkSession getOrCreate(JobConfig config, String appName)
+    {
+        SparkSession session = SparkSession.getActiveSession().getOrElse(() -> SparkSession.getDefaultSession().getOrElse(() -> null));
+        if (session == null) {
+            SparkConf conf = new SparkConf();
+            SparkSession.Builder builder = SparkSession.builder().appName(appName);
+            if (!conf.contains("spark.master")) {
+                builder.master("local[*]");
+            }
+            builder.config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+            builder.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+            builder.config("spark.sql.session.timeZone", "UTC");
+            builder.config("spark.ui.showConsoleProgress", "false");
+            sparkProperties(config).forEach(builder::config);
+            session = builder.getOrCreate();
+        }
+        else {
+            SparkSession existing = session;
+            sparkProperties(config).forEach((key, value) -> {
+                if (!existing.conf().isModifiable(key)) {
+                    return;
+                }
+                existing.conf().set(key, value);
+            });
+        }
+        configureS3(session.sparkContext().hadoopConfiguration(), config);
+        return session;
+    }
+
+    private static Map<String, String> sparkProperties(JobConfig config)
+    {
+        Map<String, String> properties = new java.util.TreeMap<>();
+        config.unredacted().forEach((key, value) -> {
+            if (FrameworkKeys.isSparkProperty(key)) {
+                properties.put(key, value);
+            }
+        });
+        return properties;
+    }
+
+    /** Maps the {@code s3.*} keys to S3A settings; empty values leave Hadoop's defaults. */
+    static void configureS3(Configuration hadoop, JobConfig config)
+    {
+        String endpoint = config.get(FrameworkKeys.S3_ENDPOINT);
+        if (!endpoint.isEmpty()) {
+            hadoop.set("fs.s3a.endpoint", endpoint);
+            hadoop.setBoolean("fs.s3a.connection.ssl.enabled", !endpoint.startsWith("http://"));
+        }
+        String region = config.get(FrameworkKeys.S3_REGION);
+        if (!region.isEmpty()) {
+            hadoop.set("fs.s3a.endpoint.region", region);
+        }
+        hadoop.setBoolean("fs.s3a.path.style.access", config.get(FrameworkKeys.S3_PATH_STYLE_ACCESS));
+        hadoop.set("fs.s3a.aws.credentials.provider", config.get(FrameworkKeys.S3_CREDENTIALS_PROVIDER));
+        String accessKey = config.get(FrameworkKeys.S3_ACCESS_KEY);
+        if (!accessKey.isEmpty()) {
+            hadoop.set("fs.s3a.access.key", accessKey);
+            hadoop.set("fs.s3a.secret.key", config.get(FrameworkKeys.S3_SECRET_KEY));
+        }
+    }
+}
