@@ -1,0 +1,53 @@
+package dev.sparkjobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.sparkjobs.api.ConfigKey;
+
+/** Pins every framework default: changing one is a decision, made here on purpose. */
+class FrameworkKeysTest
+{
+    @Test
+    void defaultsArePinned()
+    {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        FrameworkKeys.ALL.forEach(key -> defaults.put(key.name(), key.formatDefault()));
+        assertThat(defaults).containsExactly(
+                Map.entry("output.root", "lake"),
+                Map.entry("scope", "date"),
+                Map.entry("s3.endpoint", ""),
+                Map.entry("s3.region", ""),
+                Map.entry("s3.path-style-access", "false"),
+                Map.entry("s3.credentials-provider", "com.amazonaws.auth.DefaultAWSCredentialsProviderChain"),
+                Map.entry("s3.access-key", ""),
+                Map.entry("s3.secret-key", ""),
+                Map.entry("checks.sample-rows", "5"),
+                Map.entry("publish.optimize", "false"));
+    }
+
+    @Test
+    void everyKeyHasADescriptionAndSecretsAreMarked()
+    {
+        for (ConfigKey<?> key : FrameworkKeys.ALL) {
+            assertThat(key.description()).as("description of %s", key.name()).isNotBlank();
+        }
+        assertThat(FrameworkKeys.S3_SECRET_KEY.isSecret()).isTrue();
+        assertThat(FrameworkKeys.S3_ACCESS_KEY.isSecret()).isTrue();
+        assertThat(FrameworkKeys.S3_ENDPOINT.isSecret()).isFalse();
+        assertThat(ConfigKey.isSecretName("db.password")).isTrue();
+        assertThat(ConfigKey.isSecretName("github.token")).isTrue();
+    }
+
+    @Test
+    void suggestionsFindCloseNamesOnly()
+    {
+        assertThat(Suggestions.closest("output.rot", java.util.List.of("output.root", "scope"))).contains("output.root");
+        assertThat(Suggestions.closest("zzzzzz", java.util.List.of("output.root", "scope"))).isEmpty();
+        assertThat(Suggestions.distance("kitten", "sitting")).isEqualTo(3);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.sparkjobs.internal.runtime;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.delta.tables.DeltaTable;
+
+import dev.sparkjobs.testing.CliRun;
+import dev.sparkjobs.testing.SharedSpark;
+import dev.sparkjobs.testing.TestFiles;
+
+@ExtendWith(SharedSpark.class)
+class RunLedgerTest
+{
+    @TempDir
+    Path work;
+
+    @Test
+    void recordsEverySucceededAndFailedRunWithoutSecrets(SparkSession spark)
+    {
+        Path events = TestFiles.write(work.resolve("events/a.csv"), List.of("event_date,account,amount", "2024-09-01,a,1.5", "2024-09-01,b,2.5"));
+        String lake = work.resolve("lake").toString();
+        List<String> settings = List.of("input.events=" + events.getParent(), "output.root=" + lake, "source.api-token=hunter2", "repeat=2");
+
+        CliRun ok = CliRun.withSettings(List.of("run", "daily-totals", "--date", "2024-09-01"), settings);
+        assertThat(ok.exitCode()).as(ok.transcript()).isZero();
+        TestFiles.write(events, List.of("event_date,account,amount", "2024-09-01,a,-1"));
+        CliRun failed = CliRun.withSettings(List.of("run", "daily-totals", "--date", "2024-09-01"), settings);
+        assertThat(failed.exitCode()).as(failed.transcript()).isEqualTo(3);
+
+        List<Row> runs = spark.read().format("delta").load(lake + "/_runs").orderBy("started_at").collectAsList();
+        assertThat(runs).as("one row per run, updated in place").hasSize(2);
+
+        Row success = runs.get(0);
+        assertThat(success.<String>getAs("status")).isEqualTo("SUCCEEDED");
+        assertThat(success.<String>getAs("job")).isEqualTo("daily-totals");
+        assertThat(success.getAs("logical_date").toString()).isEqualTo("2024-09-01");
+        assertThat(success.<String>getAs("env")).isEqualTo("local");
+        assertThat(success.<Long>getAs("duration_ms")).isNotNull().isGreaterThanOrEqualTo(0L);
+        assertThat(success.<String>getAs("spark_application_id")).isEqualTo(spark.sparkContext().applicationId());
+        // 2 events x repeat 2 = 4 event rows; daily_totals 4 (2 accounts x 2 copies), account_totals 4, events_seen 4
+        assertThat(success.<Long>getAs("rows_written")).isEqualTo(12L);
+        assertThat(success.<Long>getAs("rows_read")).as("rows read by the run's tasks").isGreaterThanOrEqualTo(2L);
+        assertThat(success.<Long>getAs("task_time_ms")).isPositive();
+        Map<String, Long> versions = new java.util.TreeMap<>();
+        for (Row table : success.<Row>getList(success.fieldIndex("tables"))) {
+            versions.put(table.getString(0), table.getLong(2));
+            assertThat(table.getLong(1)).as("rows written to %s", table.getString(0)).isEqualTo(4L);
+        }
+        for (String table : List.of("daily_totals", "account_totals", "events_seen")) {
+            long actual = DeltaTable.forPath(spark, lake + "/" + table).history(1).first().<Long>getAs("version");
+            assertThat(versions).as("ledger version of %s", table).containsEntry(table, actual);
+        }
+        Map<String, String> config = success.getJavaMap(success.fieldIndex("config"));
+        assertThat(config).containsEntry("source.api-token", "***").containsEntry("repeat", "2");
+        assertThat(config.toString()).doesNotContain("hunter2");
+        assertThat(success.<String, Long>getJavaMap(success.fieldIndex("counters"))).containsEntry("repeat", 2L);
+
+        Row failure = runs.get(1);
+        assertThat(failure.<String>getAs("status")).isEqualTo("FAILED");
+        assertThat(failure.<String>getAs("error_summary")).startsWith("Data-quality checks failed for job daily-totals");
+        assertThat(failure.<Long>getAs("rows_written")).isZero();
+
+        assertThat(spark.read().format("delta").load(lake + "/_runs").filter(col("status").equalTo("RUNNING")).count())
+                .as("no run left RUNNING").isZero();
+    }
+}
