@@ -1,0 +1,82 @@
+package dev.sparkjobs.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged application jar run the way users run it: bin/spark-jobs, which goes through the
+ * real org.apache.spark.deploy.SparkSubmit with a local master and the provided jars.
+ */
+class LauncherIT
+{
+    private static final Path PROJECT = Path.of(System.getProperty("spark-jobs.project.dir", "..")).toAbsolutePath().normalize();
+
+    @TempDir
+    Path work;
+
+    private record Result(int exitCode, String out, String err)
+    {
+        String transcript()
+        {
+            return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
+        }
+    }
+
+    private Result launch(String... args)
+            throws IOException, InterruptedException
+    {
+        List<String> command = new ArrayList<>();
+        command.add(PROJECT.resolve("bin/spark-jobs").toString());
+        command.addAll(List.of(args));
+        Path out = work.resolve("out.txt");
+        Path err = work.resolve("err.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("SPARK_JOBS_NO_BUILD", "1");
+        builder.environment().put("SPARK_JOBS_CDS", "0");
+        builder.environment().put("SPARK_JOBS_DRIVER_MEMORY", "2g");
+        Process process = builder.start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("bin/spark-jobs %s finished", List.of(args)).isTrue();
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void runsAJobThroughSparkSubmitAndExportsItsTable()
+            throws Exception
+    {
+        Path lake = work.resolve("lake");
+        Result run = launch("run", "smoke-test", "--date", "2024-09-30", "--set", "output.root=" + lake, "--set", "rows=100");
+        assertThat(run.exitCode()).as(run.transcript()).isZero();
+        assertThat(run.out()).as(run.transcript()).contains("smoke-test succeeded").contains("smoke_test").contains("run ledger:");
+        assertThat(run.err()).as("no pages of Spark INFO lines").doesNotContain(" INFO ");
+
+        Path csv = work.resolve("smoke.csv");
+        Result export = launch("export", lake.resolve("smoke_test").toString(), "--format", "csv", "--out", csv.toString());
+        assertThat(export.exitCode()).as(export.transcript()).isZero();
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines).as("header and one row").hasSize(2);
+        assertThat(lines.get(0)).isEqualTo("run_date,run_id,spark_version,numbers,total");
+        assertThat(lines.get(1)).startsWith("2024-09-30,smoke-test-").endsWith(",100,5050");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo()
+            throws Exception
+    {
+        Result badDate = launch("run", "smoke-test", "--date", "30/09/2024", "--set", "output.root=" + work.resolve("lake"));
+        assertThat(badDate.exitCode()).as(badDate.transcript()).isEqualTo(2);
+        assertThat(badDate.err()).contains("is not a calendar date");
+
+        Result list = launch("list");
+        assertThat(list.exitCode()).as(list.transcript()).isZero();
+        assertThat(list.out()).contains("smoke-test");
+    }
+}
