@@ -16,7 +16,7 @@ import java.util.function.Predicate;
  */
 public final class ConfigKey<T>
 {
-    private static final List<String> SECRET_MARKERS = List.of("secret", "password", "token", "access-key", "credential-value");
+    private static final List<String> SECRET_MARKERS = List.of("secret", "password", "token", "access-key", "access.key", "accesskey");
 
     private final String name;
     private final String typeDescription;
@@ -142,14 +142,15 @@ public final class ConfigKey<T>
     public Optional<String> problemWith(String raw)
     {
         T value;
+        String shown = isSecret() ? "***" : raw;
         try {
             value = parser.apply(raw.trim());
         }
         catch (IllegalArgumentException e) {
-            return Optional.of("expected " + typeDescription + " but got '" + raw + "'");
+            return Optional.of("expected " + typeDescription + " but got '" + shown + "'");
         }
         if (!constraint.test(value)) {
-            return Optional.of("expected " + typeDescription() + " but got '" + raw + "'");
+            return Optional.of("expected " + typeDescription() + " but got '" + shown + "'");
         }
         return Optional.empty();
     }

@@ -15,15 +15,40 @@ public interface SampleDataGenerator
 
     SampleData generate(Request request);
 
-    /** Where and how much to generate. {@code outputDirectory} is a local path or a URI. */
-    record Request(SparkSession spark, String outputDirectory, int scale, long seed)
+    /**
+     * Where and how much to generate. {@code outputDirectory} is a local path or a URI;
+     * {@code parameters} are job-specific ({@code --param key=value}, e.g. {@code dim} from {@code --dim}).
+     */
+    record Request(SparkSession spark, String outputDirectory, int scale, long seed, Map<String, String> parameters)
     {
         public Request
         {
             requireNonNull(spark, "spark is null");
             requireNonNull(outputDirectory, "outputDirectory is null");
+            parameters = Map.copyOf(requireNonNull(parameters, "parameters is null"));
             if (scale < 1) {
                 throw new IllegalArgumentException("scale must be at least 1, got " + scale);
+            }
+        }
+
+        public Request(SparkSession spark, String outputDirectory, int scale, long seed)
+        {
+            this(spark, outputDirectory, scale, seed, Map.of());
+        }
+
+        /** A job-specific integer parameter, or {@code defaultValue} when it was not given. */
+        public int intParameter(String name, int defaultValue)
+        {
+            String value = parameters.get(name);
+            if (value == null) {
+                return defaultValue;
+            }
+            try {
+                return Integer.parseInt(value.trim());
+            }
+            catch (NumberFormatException e) {
+                throw dev.sparkjobs.errors.Errors.usage("Cannot generate sample data: parameter " + name + " is '" + value
+                        + "', expected a whole number, e.g. --param " + name + "=" + defaultValue + ".");
             }
         }
     }

@@ -30,6 +30,12 @@ final class SampleDataCommand
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}); the same seed gives the same data.")
     private long seed;
 
+    @Option(names = "--dim", paramLabel = "N", description = "Embedding dimension, for jobs whose samples have embeddings (same as --param dim=N).")
+    private Integer dimension;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "A job-specific sample parameter (repeatable).")
+    private java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
+
     @Option(names = "--env", defaultValue = "local", paramLabel = "NAME", description = "Environment for Spark and S3 settings (default: ${DEFAULT-VALUE}).")
     private String env;
 
@@ -48,8 +54,11 @@ final class SampleDataCommand
             throw Errors.usage("Cannot generate sample data: --scale must be at least 1, got " + scale + ".");
         }
         var spark = SparkSessionsForCommands.frameworkSession(cli, env, java.util.List.of(), "spark-jobs sample-data " + jobName);
+        if (dimension != null) {
+            parameters.put("dim", String.valueOf(dimension));
+        }
         SampleDataGenerator.SampleData sample = generator.generate(new SampleDataGenerator.Request(spark, Locations.normalise(out),
-                scale == null ? generator.defaultScale() : scale, seed));
+                scale == null ? generator.defaultScale() : scale, seed, parameters));
         cli.out().println(sample.summary());
         cli.out().println("Run the job on it with:");
         StringBuilder command = new StringBuilder("  bin/spark-jobs run " + jobName + " --date " + sample.suggestedDate());

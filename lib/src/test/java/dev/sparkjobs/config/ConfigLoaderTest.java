@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sparkjobs.api.ConfigKey;
 import dev.sparkjobs.api.JobConfig;
 import dev.sparkjobs.errors.ExitCode;
 import dev.sparkjobs.errors.SparkJobsException;
@@ -171,6 +172,16 @@ class ConfigLoaderTest
                 .containsEntry("repeat", "4");
         assertThat(config.toString()).doesNotContain("hunter2").doesNotContain("abc").doesNotContain("AKIA123");
         assertThat(config.unredacted()).containsEntry("source.api-token", "hunter2");
+        assertThat(load("local", Optional.empty(), "spark.hadoop.fs.s3a.access.key=AKIA999").redacted())
+                .as("Spark-style secret names are redacted too").containsEntry("spark.hadoop.fs.s3a.access.key", "***");
+    }
+
+    @Test
+    void invalidSecretValuesAreNotEchoed()
+    {
+        ConfigKey<Integer> secret = ConfigKey.ofInteger("vault.token", 0, "a numeric token");
+        assertThat(secret.problemWith("s3cr3t")).contains("expected integer but got '***'");
+        assertThat(ConfigKey.ofInteger("retries", 0, "n").problemWith("many")).contains("expected integer but got 'many'");
     }
 
     private static SparkJobsException configError(Runnable action)

@@ -152,6 +152,17 @@ class PublishingTest
     }
 
     @Test
+    void optimizeCompactsTheWrittenPartitionInItsOwnCommit()
+    {
+        // 100 distinct keys over two shuffle partitions: the write makes two files, OPTIMIZE one
+        assertSucceeded(run("2024-09-01", "publish.optimize=true", "repeat=50"));
+        assertThat(table("daily_totals").inputFiles()).as("one file after compaction").hasSize(1);
+        List<String> operations = DeltaTable.forPath(spark, lake + "/daily_totals").history().orderBy("version").collectAsList().stream()
+                .map(row -> row.<String>getAs("operation")).toList();
+        assertThat(operations).as("create, write, then OPTIMIZE").containsExactly("CREATE TABLE", "WRITE", "OPTIMIZE");
+    }
+
+    @Test
     void failedCheckPublishesNothingAndExitsWithThree()
     {
         assertSucceeded(run("2024-09-01"));
