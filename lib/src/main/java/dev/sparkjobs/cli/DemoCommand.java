@@ -20,6 +20,7 @@ import dev.sparkjobs.internal.runtime.Locations;
 import dev.sparkjobs.internal.runtime.RunRequest;
 import dev.sparkjobs.internal.runtime.RunResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", description = "Make sample data for every job, run each job on it, and show what each wrote.")
@@ -36,8 +37,8 @@ final class DemoCommand
     @Option(names = "--scale", paramLabel = "N", description = "Sample size for every job (default: each job's demo scale).")
     private Integer scale;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a key for every job's run, e.g. --set output.root=/tmp/lake.")
-    private List<String> settings = new ArrayList<>();
+    @Mixin
+    private ConfigOptions config = new ConfigOptions();
 
     DemoCommand(Cli cli)
     {
@@ -57,16 +58,16 @@ final class DemoCommand
             }
             out.println();
             out.println("=== " + job.name() + ": " + job.description());
-            SparkSession spark = SparkSessionsForCommands.frameworkSession(cli, "local", List.of(), "spark-jobs demo");
+            SparkSession spark = SparkSessionsForCommands.frameworkSession(cli, config.env, frameworkSettings(), "spark-jobs demo");
             String folder = Locations.child(samples, job.name());
             SampleDataGenerator.SampleData sample = generator.get().generate(new SampleDataGenerator.Request(spark, folder,
                     scale == null ? generator.get().defaultScale() : scale, 42));
             out.println(sample.summary());
             List<String> runSettings = new ArrayList<>();
             sample.settings().forEach((key, value) -> runSettings.add(key + "=" + value));
-            runSettings.addAll(settings);
+            runSettings.addAll(config.settings);
             try {
-                RunResult result = cli.runner().run(new RunRequest(job.name(), sample.suggestedDate(), "local", Optional.empty(), runSettings));
+                RunResult result = cli.runner().run(new RunRequest(job.name(), sample.suggestedDate(), config.env, Optional.empty(), runSettings));
                 RunSummary.print(result, out);
                 showExamples(spark, result, out);
                 outcomes.add(job.name() + ": succeeded, " + result.tables().size() + " tables");
@@ -86,6 +87,18 @@ final class DemoCommand
         outcomes.forEach(outcome -> out.println("  " + outcome));
         out.println("Read a table with: bin/spark-jobs export <lake>/<table> --format csv --out table.csv");
         return exitCode;
+    }
+
+    /** The --set values that are framework keys (output.root, s3.*, spark.*): job keys apply to runs only. */
+    private List<String> frameworkSettings()
+    {
+        return config.settings.stream()
+                .filter(setting -> {
+                    String key = setting.contains("=") ? setting.substring(0, setting.indexOf('=')) : setting;
+                    return dev.sparkjobs.config.FrameworkKeys.isSparkProperty(key)
+                            || dev.sparkjobs.config.FrameworkKeys.ALL.stream().anyMatch(framework -> framework.name().equals(key));
+                })
+                .toList();
     }
 
     private static void showExamples(SparkSession spark, RunResult result, PrintStream out)

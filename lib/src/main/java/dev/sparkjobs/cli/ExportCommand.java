@@ -3,13 +3,12 @@ package dev.sparkjobs.cli;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.sparkjobs.internal.export.TableExporter;
 import dev.sparkjobs.internal.runtime.Locations;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,11 +27,8 @@ final class ExportCommand
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Local file to write; replaced atomically.")
     private Path out;
 
-    @Option(names = "--env", defaultValue = "local", paramLabel = "NAME", description = "Environment for Spark and S3 settings (default: ${DEFAULT-VALUE}).")
-    private String env;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a framework key, e.g. --set s3.endpoint=http://localhost:9000.")
-    private List<String> settings = new ArrayList<>();
+    @Mixin
+    private ConfigOptions config = new ConfigOptions();
 
     ExportCommand(Cli cli)
     {
@@ -47,7 +43,7 @@ final class ExportCommand
             case "json" -> TableExporter.Format.JSON;
             default -> throw dev.sparkjobs.errors.Errors.usage("Cannot export: --format '" + format + "' is not supported. Use --format csv or --format json.");
         };
-        var spark = SparkSessionsForCommands.frameworkSession(cli, env, settings, "spark-jobs export");
+        var spark = SparkSessionsForCommands.frameworkSession(cli, config.env, config.settings, "spark-jobs export");
         long rows = new TableExporter(spark).export(Locations.normalise(tablePath), parsed, out);
         cli.out().println("Exported " + rows + " rows of " + Locations.normalise(tablePath) + " to " + out.toAbsolutePath());
         return 0;

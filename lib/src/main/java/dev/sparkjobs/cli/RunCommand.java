@@ -3,13 +3,12 @@ package dev.sparkjobs.cli;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 import dev.sparkjobs.internal.runtime.RunRequest;
 import dev.sparkjobs.internal.runtime.RunResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,14 +24,11 @@ final class RunCommand
     @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", description = "Logical date of the run (Airflow's {{ ds }}).")
     private String date;
 
-    @Option(names = "--env", defaultValue = "local", paramLabel = "NAME", description = "Environment: conf/env/NAME.conf (default: ${DEFAULT-VALUE}).")
-    private String env;
-
     @Option(names = "--conf", paramLabel = "FILE", description = "HOCON file with keys relative to the job.")
     private Path confFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a key relative to the job (repeatable), e.g. --set input.billing=s3a://b/cur/.")
-    private List<String> settings = new ArrayList<>();
+    @Mixin
+    private ConfigOptions config = new ConfigOptions();
 
     RunCommand(Cli cli)
     {
@@ -42,7 +38,7 @@ final class RunCommand
     @Override
     public Integer call()
     {
-        RunResult result = cli.runner().run(new RunRequest(jobName, Cli.parseDate(date), env, Optional.ofNullable(confFile), settings));
+        RunResult result = cli.runner().run(new RunRequest(jobName, Cli.parseDate(date), config.env, Optional.ofNullable(confFile), config.settings));
         RunSummary.print(result, cli.out());
         return 0;
     }

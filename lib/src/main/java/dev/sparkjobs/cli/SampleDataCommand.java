@@ -9,6 +9,7 @@ import dev.sparkjobs.api.SampleDataGenerator;
 import dev.sparkjobs.errors.Errors;
 import dev.sparkjobs.internal.runtime.Locations;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,8 +37,8 @@ final class SampleDataCommand
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "A job-specific sample parameter (repeatable).")
     private java.util.Map<String, String> parameters = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--env", defaultValue = "local", paramLabel = "NAME", description = "Environment for Spark and S3 settings (default: ${DEFAULT-VALUE}).")
-    private String env;
+    @Mixin
+    private ConfigOptions config = new ConfigOptions();
 
     SampleDataCommand(Cli cli)
     {
@@ -53,7 +54,7 @@ final class SampleDataCommand
         if (scale != null && scale < 1) {
             throw Errors.usage("Cannot generate sample data: --scale must be at least 1, got " + scale + ".");
         }
-        var spark = SparkSessionsForCommands.frameworkSession(cli, env, java.util.List.of(), "spark-jobs sample-data " + jobName);
+        var spark = SparkSessionsForCommands.frameworkSession(cli, config.env, config.settings, "spark-jobs sample-data " + jobName);
         if (dimension != null) {
             parameters.put("dim", String.valueOf(dimension));
         }
