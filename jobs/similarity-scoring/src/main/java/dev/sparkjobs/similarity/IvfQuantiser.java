@@ -1,0 +1,132 @@
+package dev.sparkjobs.similarity;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+
+import java.io.Serializable;
+
+import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.clustering.KMeansModel;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+
+/**
+ * The coarse quantiser of the IVF index: k-means centroids of (a sample of) the genuine unit
+ * vectors. The only thing the job brings to the driver; it is broadcast to every task.
+ */
+public final class IvfQuantiser
+        implements Serializable
+{
+    private static final long serialVersionUID = 1L;
+
+    private final int dimension;
+    private final float[] centroids;
+    private final float[] squaredNorms;
+
+    public IvfQuantiser(int dimension, float[][] centroids)
+    {
+        if (centroids.length == 0) {
+            throw new IllegalArgumentException("a quantiser needs at least one centroid");
+        }
+        this.dimension = dimension;
+        this.centroids = new float[centroids.length * dimension];
+        this.squaredNorms = new float[centroids.length];
+        for (int list = 0; list < centroids.length; list++) {
+            if (centroids[list].length != dimension) {
+                throw new IllegalArgumentException("centroid " + list + " has " + centroids[list].length + " values, expected " + dimension);
+            }
+            System.arraycopy(centroids[list], 0, this.centroids, list * dimension, dimension);
+            squaredNorms[list] = Vectors.dot(centroids[list], centroids[list]);
+        }
+    }
+
+    /**
+     * Trains MLlib KMeans on a sample of {@code genuine} (binary column {@code vector} of unit
+     * vectors); Euclidean k-means on unit vectors orders lists like cosine does.
+     */
+    public static IvfQuantiser train(Dataset<Row> genuine, long genuineCount, int dimension, int lists, AnnSettings settings)
+    {
+        double fraction = Math.min(1.0, (double) lists * settings.trainPointsPerList() / Math.max(1, genuineCount));
+        Dataset<Row> sample = fraction >= 1.0 ? genuine : genuine.sample(false, fraction, settings.seed());
+        Dataset<Row> features = sample.select(udf((UDF1<byte[], Vector>) bytes -> toMlVector(Vectors.fromBytes(bytes)), SQLDataTypes.VectorType())
+                .apply(col("vector")).as("features"));
+        KMeansModel model = new KMeans()
+                .setK(lists)
+                .setMaxIter(settings.kmeansIterations())
+                .setInitMode(settings.kmeansInit())
+                .setSeed(settings.seed())
+                .setFeaturesCol("features")
+                .fit(features);
+        Vector[] centers = model.clusterCenters();
+        float[][] centroids = new float[centers.length][];
+        for (int list = 0; list < centers.length; list++) {
+            double[] values = centers[list].toArray();
+            centroids[list] = new float[dimension];
+            for (int i = 0; i < dimension; i++) {
+                centroids[list][i] = (float) values[i];
+            }
+        }
+        return new IvfQuantiser(dimension, centroids);
+    }
+
+    public int lists()
+    {
+        return squaredNorms.length;
+    }
+
+    public int dimension()
+    {
+        return dimension;
+    }
+
+    /** The list whose centroid is nearest (Euclidean) to the unit vector {@code vector}. */
+    public int nearest(float[] vector)
+    {
+        int best = 0;
+        float bestDistance = Float.POSITIVE_INFINITY;
+        for (int list = 0; list < squaredNorms.length; list++) {
+            float distance = squaredNorms[list] - 2 * Vectors.dot(vector, centroids, list * dimension);
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = list;
+            }
+        }
+        return best;
+    }
+
+    /** The {@code probes} lists nearest to {@code vector}, nearest first (insertion into a small sorted array). */
+    public int[] nearest(float[] vector, int probes)
+    {
+        int wanted = Math.min(probes, squaredNorms.length);
+        int[] nearest = new int[wanted];
+        float[] distances = new float[wanted];
+        int size = 0;
+        for (int list = 0; list < squaredNorms.length; list++) {
+            float distance = squaredNorms[list] - 2 * Vectors.dot(vector, centroids, list * dimension);
+            if (size == wanted && distance >= distances[size - 1]) {
+                continue;
+            }
+            int position = size == wanted ? size - 1 : size++;
+            while (position > 0 && distances[position - 1] > distance) {
+                distances[position] = distances[position - 1];
+                nearest[position] = nearest[position - 1];
+                position--;
+            }
+            distances[position] = distance;
+            nearest[position] = list;
+        }
+        return nearest;
+    }
+
+    private static Vector toMlVector(float[] vector)
+    {
+        double[] values = new double[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            values[i] = vector[i];
+        }
+        return org.apache.spark.ml.linalg.Vectors.dense(values);
+    }
+}

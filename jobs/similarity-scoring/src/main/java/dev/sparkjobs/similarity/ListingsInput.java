@@ -1,0 +1,180 @@
+package dev.sparkjobs.similarity;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+
+import dev.sparkjobs.api.InputFormat;
+import dev.sparkjobs.api.JobContext;
+import dev.sparkjobs.errors.Errors;
+
+/**
+ * Reads the listings snapshot of the run's date and the authorized sellers, checks the embedding
+ * dimension, and splits the listings into valid ones and rejects.
+ */
+final class ListingsInput
+{
+    static final String LISTINGS = "listings";
+    static final String AUTHORIZED_SELLERS = "authorized-sellers";
+    static final List<String> LISTING_COLUMNS = List.of("listing_id", "seller_id", "brand", "title", "price", "embedding", "listed_at");
+
+    private ListingsInput() {}
+
+    /** The listings with typed columns, a brand key, the genuine flag and the reject reason (null for valid rows). */
+    static Checked read(JobContext context, int configuredDimension, double maxRejectFraction)
+    {
+        Dataset<Row> raw = context.readInput(LISTINGS, InputFormat.AUTO);
+        String key = "input." + LISTINGS;
+        List<String> present = List.of(raw.columns());
+        List<String> missing = LISTING_COLUMNS.stream().filter(column -> !present.contains(column)).toList();
+        if (!missing.isEmpty()) {
+            throw Errors.missingInputColumns(key, firstFile(context, LISTINGS), missing,
+                    "listings need " + String.join(", ", LISTING_COLUMNS) + "; embedding is an array of floats");
+        }
+        DataType embeddingType = raw.schema().apply("embedding").dataType();
+        if (!(embeddingType instanceof ArrayType array) || !(array.elementType() instanceof NumericType)) {
+            throw Errors.invalidInput(key, "column embedding is " + embeddingType.simpleString() + " in " + firstFile(context, LISTINGS)
+                    + ", expected an array of numbers", "Write each embedding as an array of floats (Parquet list<float> or a JSON array).");
+        }
+        Timestamp endOfDay = Timestamp.valueOf(context.logicalDate().plusDays(1).atStartOfDay());
+        Dataset<Row> listings = raw.select(
+                        col("listing_id").cast(DataTypes.StringType).as("listing_id"),
+                        col("seller_id").cast(DataTypes.StringType).as("seller_id"),
+                        col("brand").cast(DataTypes.StringType).as("brand"),
+                        col("title").cast(DataTypes.StringType).as("title"),
+                        col("price").cast(DataTypes.DoubleType).as("price"),
+                        col("embedding").cast(DataTypes.createArrayType(DataTypes.DoubleType)).as("embedding"),
+                        col("listed_at").cast(DataTypes.TimestampType).as("listed_at"),
+                        input_file_name().as("source_file"))
+                .filter(col("listed_at").isNull().or(col("listed_at").lt(lit(endOfDay))));
+
+        int dimension = dimension(listings, configuredDimension, maxRejectFraction, key);
+
+        Dataset<Row> authorized = context.readInput(AUTHORIZED_SELLERS, InputFormat.AUTO);
+        List<String> authorizedColumns = List.of(authorized.columns());
+        List<String> missingAuthorized = List.of("brand", "seller_id").stream().filter(column -> !authorizedColumns.contains(column)).toList();
+        if (!missingAuthorized.isEmpty()) {
+            throw Errors.missingInputColumns("input." + AUTHORIZED_SELLERS, firstFile(context, AUTHORIZED_SELLERS), missingAuthorized,
+                    "authorized sellers are a CSV with brand, seller_id");
+        }
+        Dataset<Row> authorizedKeys = authorized
+                .select(brandKey(col("brand")).as("authorized_brand_key"), trim(col("seller_id").cast(DataTypes.StringType)).as("authorized_seller_id"))
+                .where(col("authorized_brand_key").isNotNull().and(col("authorized_seller_id").isNotNull()))
+                .distinct();
+
+        Dataset<Row> keyed = listings.withColumn("brand_key", brandKey(col("brand")));
+        Dataset<Row> withGenuine = keyed
+                .join(authorizedKeys, keyed.col("brand_key").equalTo(authorizedKeys.col("authorized_brand_key"))
+                        .and(trim(keyed.col("seller_id")).equalTo(authorizedKeys.col("authorized_seller_id"))), "left")
+                .withColumn("genuine", col("authorized_seller_id").isNotNull())
+                .drop("authorized_brand_key", "authorized_seller_id");
+        return new Checked(withGenuine.withColumn("reject_reason", rejectReason(dimension)).withColumn("reject_detail", rejectDetail(dimension)),
+                dimension);
+    }
+
+    /** Listings, each with reject_reason (null when valid) and reject_detail. */
+    record Checked(Dataset<Row> listings, int dimension) {}
+
+    static Column brandKey(Column brand)
+    {
+        return lower(trim(brand));
+    }
+
+    private static Column nonFinite()
+    {
+        return expr("exists(embedding, x -> x IS NULL OR isnan(x) OR x = double('Infinity') OR x = double('-Infinity'))");
+    }
+
+    private static Column squaredNorm()
+    {
+        return expr("aggregate(embedding, 0D, (total, x) -> total + x * x)");
+    }
+
+    private static Column rejectReason(int dimension)
+    {
+        return when(col("listing_id").isNull(), lit(RejectReason.MISSING_LISTING_ID.value()))
+                .when(col("embedding").isNull(), lit(RejectReason.NULL_EMBEDDING.value()))
+                .when(size(col("embedding")).notEqual(lit(dimension)), lit(RejectReason.WRONG_DIMENSION.value()))
+                .when(nonFinite(), lit(RejectReason.NON_FINITE_EMBEDDING.value()))
+                .when(squaredNorm().leq(lit(0.0)), lit(RejectReason.ZERO_EMBEDDING.value()))
+                .when(col("price").isNull(), lit(RejectReason.MISSING_PRICE.value()))
+                .when(col("price").leq(lit(0.0)).or(expr("isnan(price)")), lit(RejectReason.NON_POSITIVE_PRICE.value()));
+    }
+
+    private static Column rejectDetail(int dimension)
+    {
+        Column values = coalesce(size(col("embedding")).cast(DataTypes.StringType), lit("no"));
+        return when(col("listing_id").isNull(), concat(lit("listing_id is null in "), col("source_file")))
+                .when(col("embedding").isNull(), lit("embedding is null"))
+                .when(size(col("embedding")).notEqual(lit(dimension)), concat(lit("embedding has "), values, lit(" values, expected " + dimension)))
+                .when(nonFinite(), lit("embedding has a null, NaN or infinite value"))
+                .when(squaredNorm().leq(lit(0.0)), lit("embedding is all zeros, so it has no direction"))
+                .when(col("price").isNull(), lit("price is null"))
+                .when(col("price").leq(lit(0.0)).or(expr("isnan(price)")), concat(lit("price = "), col("price").cast(DataTypes.StringType)));
+    }
+
+    /**
+     * The embedding dimension: the configured one, else the most common length. Rows of another
+     * length are rejects while they are few; when they exceed the reject fraction the input mixes
+     * embedding models, which is an error naming the dimensions and an example listing.
+     */
+    private static int dimension(Dataset<Row> listings, int configured, double maxRejectFraction, String key)
+    {
+        List<Row> lengths = listings.where(col("embedding").isNotNull())
+                .groupBy(size(col("embedding")).as("length"))
+                .agg(count(lit(1)).as("listings"))
+                .collectAsList();
+        if (lengths.isEmpty()) {
+            return Math.max(configured, 1);
+        }
+        long total = lengths.stream().mapToLong(row -> row.getLong(1)).sum();
+        Row modal = lengths.stream().max(Comparator.comparingLong((Row row) -> row.getLong(1)).thenComparingInt(row -> -row.getInt(0))).orElseThrow();
+        int expected = configured > 0 ? configured : modal.getInt(0);
+        long matching = lengths.stream().filter(row -> row.getInt(0) == expected).mapToLong(row -> row.getLong(1)).sum();
+        long other = total - matching;
+        if (other > 0 && (double) other / total > maxRejectFraction) {
+            Row found = lengths.stream().filter(row -> row.getInt(0) != expected)
+                    .max(Comparator.comparingLong(row -> row.getLong(1))).orElseThrow();
+            int foundLength = found.getInt(0);
+            Row example = listings.where(col("embedding").isNotNull().and(size(col("embedding")).equalTo(lit(foundLength))))
+                    .select("listing_id", "source_file").limit(1).collectAsList().get(0);
+            String source = configured > 0 ? "embedding.dimension = " + configured : "the most common embedding length";
+            throw Errors.invalidInput(key, String.format(Locale.ROOT,
+                            "embeddings do not share one dimension: expected %d (%s) but found %d in %d of %d listings, "
+                                    + "e.g. listing_id %s in %s", expected, source, foundLength, found.getLong(1), total,
+                            example.getString(0), example.getString(1)),
+                    "All embeddings must come from one model: re-embed the listings with the same model, point " + key
+                            + " at one model's output, or set embedding.dimension to the intended length.");
+        }
+        return expected;
+    }
+
+    private static String firstFile(JobContext context, String input)
+    {
+        List<String> files = new ArrayList<>(context.inputFiles(input));
+        return files.isEmpty() ? context.inputLocation(input) : files.get(0);
+    }
+
+}

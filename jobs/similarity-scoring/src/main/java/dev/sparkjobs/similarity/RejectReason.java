@@ -1,0 +1,26 @@
+package dev.sparkjobs.similarity;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Why a listing cannot be scored, in the order they are tested. */
+public enum RejectReason
+{
+    MISSING_LISTING_ID,
+    NULL_EMBEDDING,
+    WRONG_DIMENSION,
+    NON_FINITE_EMBEDDING,
+    ZERO_EMBEDDING,
+    MISSING_PRICE,
+    NON_POSITIVE_PRICE;
+
+    public String value()
+    {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static String[] names()
+    {
+        return Arrays.stream(values()).map(RejectReason::value).toArray(String[]::new);
+    }
+}
