@@ -155,6 +155,13 @@ public final class Errors
                 + "or migrate it to the declared schema ('spark-jobs describe' lists it), then re-run.", null);
     }
 
+    public static SparkJobsException lakeNotWritable(String ledgerPath, Throwable cause)
+    {
+        return failure("Cannot start the run: writing the run ledger " + ledgerPath + " failed: " + rootMessage(cause)
+                + ". Check that output.root points at a writable folder or bucket and, for s3a://, the s3.* keys and the credentials "
+                + "(IRSA role or s3.access-key/s3.secret-key). Nothing was published.", cause);
+    }
+
     public static SparkJobsException publishFailed(String table, String path, String restored, Throwable cause)
     {
         String problem = cause instanceof SparkJobsException known

@@ -59,6 +59,24 @@ class EndToEndS3Test
     }
 
     @Test
+    void wrongCredentialsAreAClearErrorNamingTheLake(SparkSession spark, S3Proxy s3)
+    {
+        String bucket = s3.createBucket("denied");
+        Path events = TestFiles.write(work.resolve("events/a.csv"), List.of("event_date,account,amount", "2024-09-01,a,1.0"));
+        List<String> settings = new ArrayList<>(s3.settings());
+        settings.add("s3.secret-key=wrong-secret");
+        settings.add("input.events=" + events.getParent());
+        settings.add("output.root=s3a://" + bucket + "/lake");
+        CliRun run = CliRun.withSettings(List.of("run", "daily-totals", "--date", "2024-09-01"), settings);
+        assertThat(run.exitCode()).as(run.transcript()).isEqualTo(1);
+        assertThat(run.err())
+                .contains("Cannot start the run: writing the run ledger s3a://" + bucket + "/lake/_runs failed")
+                .contains("Check that output.root points at a writable folder or bucket")
+                .doesNotContain("wrong-secret");
+        assertThat(s3.keys(bucket, "lake/")).as("nothing written").isEmpty();
+    }
+
+    @Test
     void missingInputPrefixIsAClearError(SparkSession spark, S3Proxy s3)
     {
         String bucket = s3.createBucket("missing");

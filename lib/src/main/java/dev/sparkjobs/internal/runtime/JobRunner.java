@@ -106,6 +106,9 @@ public final class JobRunner
             try (var step = steps.start("record run in " + ledger.path())) {
                 ledger.started(record);
             }
+            catch (Exception e) { // Scala code throws checked IOExceptions (S3A's AccessDeniedException) undeclared
+                throw Errors.lakeNotWritable(ledger.path(), e);
+            }
             JobOutputs outputs;
             try (var step = steps.start("build outputs")) {
                 outputs = job.run(new RunContext(spark, job, runId, scope, config, outputRoot, steps, publisher));
@@ -124,9 +127,10 @@ public final class JobRunner
             return new RunResult(runId, job.name(), outputRoot, published, warnings, outputs.warnings(), outputs.counters(), totals, steps.timings(),
                     Duration.between(started, clock.instant()));
         }
-        catch (RuntimeException failure) {
-            recordFailure(ledger, record, failure, spark, metrics);
-            throw failure;
+        catch (Exception failure) { // includes checked exceptions thrown undeclared by Scala code
+            RuntimeException unchecked = failure instanceof RuntimeException runtime ? runtime : Errors.failure("The run failed: " + Errors.rootMessage(failure), failure);
+            recordFailure(ledger, record, unchecked, spark, metrics);
+            throw unchecked;
         }
         finally {
             staged.forEach(table -> table.rows().unpersist(false));
@@ -184,7 +188,7 @@ public final class JobRunner
                 }
                 published.add(new TableOutcome(table.name(), rowCounts.getOrDefault(table.name(), 0L), version));
             }
-            catch (RuntimeException failure) {
+            catch (Exception failure) {
                 String restored = restore(publisher, published, staged, before);
                 throw Errors.publishFailed(table.name(), table.path(), restored, failure);
             }
@@ -206,7 +210,7 @@ public final class JobRunner
                     restored.add(outcome.table() + " to version " + previous.get());
                 }
             }
-            catch (RuntimeException e) {
+            catch (Exception e) {
                 LOG.error("Could not restore {} to version {}", table.path(), previous.orElse(-1L), e);
                 notRestored.add(outcome.table() + " (restore it with RESTORE TABLE delta.`" + table.path() + "` TO VERSION AS OF " + previous.orElse(0L) + ")");
             }
@@ -224,7 +228,7 @@ public final class JobRunner
         try {
             ledger.finished(record.finished(RunStatus.FAILED, clock.instant(), awaitMetrics(spark, metrics), List.of(), Map.of(), List.of(), Optional.of(summary)));
         }
-        catch (RuntimeException ledgerFailure) {
+        catch (Exception ledgerFailure) {
             LOG.warn("Could not record the failure of run {} in the ledger: {}", record.runId(), Errors.rootMessage(ledgerFailure));
             failure.addSuppressed(ledgerFailure);
         }
