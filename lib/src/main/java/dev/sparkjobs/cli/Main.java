@@ -45,7 +45,8 @@ public final class Main
                 .addSubcommand("run", new RunCommand(cli))
                 .addSubcommand("sample-data", new SampleDataCommand(cli))
                 .addSubcommand("demo", new DemoCommand(cli))
-                .addSubcommand("export", new ExportCommand(cli));
+                .addSubcommand("export", new ExportCommand(cli))
+                .addSubcommand("render", RenderCommand.create(cli));
         commandLine.setOut(new java.io.PrintWriter(cli.out(), true));
         commandLine.setErr(new java.io.PrintWriter(cli.err(), true));
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> handle(exception, cli.err()));

@@ -35,6 +35,33 @@ public final class FrameworkKeys
     public static final ConfigKey<Boolean> PUBLISH_OPTIMIZE = ConfigKey.ofBoolean("publish.optimize", false,
             "Compact the written partition of each table (Delta OPTIMIZE) after publishing");
 
+    // Deployment to EMR on EKS: read by 'render emr-on-eks' and 'render spark-submit', never by a run.
+    // Values that differ per account have no usable default and must be set in conf/env/<env>.conf.
+    public static final ConfigKey<String> EMR_VIRTUAL_CLUSTER_ID = ConfigKey.ofString("emr.virtual-cluster-id", "",
+            "EMR on EKS virtual cluster id (aws emr-containers list-virtual-clusters), e.g. 3f2kbx5hq8r0tmnb9u4w1d7ze");
+    public static final ConfigKey<String> EMR_EXECUTION_ROLE_ARN = ConfigKey.ofString("emr.execution-role-arn", "",
+            "IAM role the job's pods assume through IRSA, e.g. arn:aws:iam::123456789012:role/spark-jobs-dev-execution");
+    public static final ConfigKey<String> EMR_RELEASE_LABEL = ConfigKey.ofString("emr.release-label", "emr-7.12.0-latest",
+            "EMR on EKS release label; must match the release of the base image the image is built from");
+    public static final ConfigKey<String> EMR_IMAGE_URI = ConfigKey.ofString("emr.image-uri", "",
+            "The job image built by docker/build.sh, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/spark-jobs:1.4.0");
+    public static final ConfigKey<String> EMR_LOG_URI = ConfigKey.ofString("emr.log-uri", "",
+            "S3 URI where EMR on EKS uploads driver and executor logs, e.g. s3://spark-jobs-dev-logs/emr-on-eks/");
+    public static final ConfigKey<String> EMR_LOG_GROUP = ConfigKey.ofString("emr.log-group", "",
+            "CloudWatch Logs group for driver and executor logs, e.g. /emr-on-eks/spark-jobs-dev");
+    public static final ConfigKey<String> EMR_POD_TEMPLATE_URI = ConfigKey.ofString("emr.pod-template-uri", "",
+            "S3 folder holding docker/pod-templates/driver.yaml and executor.yaml, e.g. s3://spark-jobs-dev-artifacts/pod-templates/");
+    public static final ConfigKey<Integer> EMR_MAX_ATTEMPTS = ConfigKey.ofInteger("emr.max-attempts", 2,
+            "Driver attempts per job run (retryPolicyConfiguration); safe because a run replaces its date's data").withRange(1, 10);
+    public static final ConfigKey<Integer> EMR_MAX_EXECUTORS = ConfigKey.ofInteger("emr.max-executors", 20,
+            "Upper bound of dynamic allocation (spark.dynamicAllocation.maxExecutors)").withRange(1, 1000);
+    public static final ConfigKey<String> EMR_KUBERNETES_API_URL = ConfigKey.ofString("emr.kubernetes-api-url", "",
+            "EKS API server endpoint for 'render spark-submit' (without k8s://), e.g. https://ABCD1234.gr7.eu-west-1.eks.amazonaws.com");
+    public static final ConfigKey<String> EMR_KUBERNETES_NAMESPACE = ConfigKey.ofString("emr.kubernetes-namespace", "spark-jobs",
+            "Kubernetes namespace of the virtual cluster, used by 'render spark-submit'");
+    public static final ConfigKey<String> EMR_KUBERNETES_SERVICE_ACCOUNT = ConfigKey.ofString("emr.kubernetes-service-account", "spark-jobs",
+            "Service account of the driver pod (bound to the execution role through IRSA), used by 'render spark-submit'");
+
     public static final List<ConfigKey<?>> ALL = List.of(
             OUTPUT_ROOT,
             SCOPE,
@@ -45,7 +72,19 @@ public final class FrameworkKeys
             S3_ACCESS_KEY,
             S3_SECRET_KEY,
             CHECKS_SAMPLE_ROWS,
-            PUBLISH_OPTIMIZE);
+            PUBLISH_OPTIMIZE,
+            EMR_VIRTUAL_CLUSTER_ID,
+            EMR_EXECUTION_ROLE_ARN,
+            EMR_RELEASE_LABEL,
+            EMR_IMAGE_URI,
+            EMR_LOG_URI,
+            EMR_LOG_GROUP,
+            EMR_POD_TEMPLATE_URI,
+            EMR_MAX_ATTEMPTS,
+            EMR_MAX_EXECUTORS,
+            EMR_KUBERNETES_API_URL,
+            EMR_KUBERNETES_NAMESPACE,
+            EMR_KUBERNETES_SERVICE_ACCOUNT);
 
     private FrameworkKeys() {}
 

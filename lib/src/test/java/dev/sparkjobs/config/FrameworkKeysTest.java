@@ -27,7 +27,19 @@ class FrameworkKeysTest
                 Map.entry("s3.access-key", ""),
                 Map.entry("s3.secret-key", ""),
                 Map.entry("checks.sample-rows", "5"),
-                Map.entry("publish.optimize", "false"));
+                Map.entry("publish.optimize", "false"),
+                Map.entry("emr.virtual-cluster-id", ""),
+                Map.entry("emr.execution-role-arn", ""),
+                Map.entry("emr.release-label", "emr-7.12.0-latest"),
+                Map.entry("emr.image-uri", ""),
+                Map.entry("emr.log-uri", ""),
+                Map.entry("emr.log-group", ""),
+                Map.entry("emr.pod-template-uri", ""),
+                Map.entry("emr.max-attempts", "2"),
+                Map.entry("emr.max-executors", "20"),
+                Map.entry("emr.kubernetes-api-url", ""),
+                Map.entry("emr.kubernetes-namespace", "spark-jobs"),
+                Map.entry("emr.kubernetes-service-account", "spark-jobs"));
     }
 
     @Test
