@@ -1,0 +1,202 @@
+package dev.sparkjobs.costanalysis;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.transform_values;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructType;
+
+import dev.sparkjobs.api.JobContext;
+import dev.sparkjobs.errors.Errors;
+
+/**
+ * Reads the billing input: finds each file's format (CUR 2.0 or FOCUS) from its columns, checks
+ * the required columns file by file, and reads every group of files with the same columns into
+ * one frame of typed values. A value that does not parse (a bad number or date) or a missing
+ * required value marks its row with a reject reason instead of failing the run.
+ */
+final class BillingReader
+{
+    static final String INPUT = "billing";
+    static final String INPUT_KEY = "input." + INPUT;
+    static final String SOURCE_FILE = "_source_file";
+    static final String REJECT = "_reject";
+    static final MapType STRING_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
+
+    /** The typed rows of the input and the columns at least one file had. */
+    record SourceRows(BillingFormat format, Dataset<Row> rows, Set<String> presentColumns) {}
+
+    private BillingReader() {}
+
+    static SourceRows read(JobContext context, CostAnalysisSettings settings)
+    {
+        SparkSession spark = context.spark();
+        BillingFileInspector inspector = new BillingFileInspector(spark.sparkContext().hadoopConfiguration(), INPUT_KEY);
+        List<BillingFile> files = context.inputFiles(INPUT).stream().map(inspector::inspect).toList();
+        BillingFormat format = formatOf(files, settings.billingFormat());
+        for (BillingFile file : files) {
+            List<String> missing = format.missingRequiredColumns(file.columns());
+            if (!missing.isEmpty()) {
+                throw Errors.missingInputColumns(INPUT_KEY, file.path(), missing, format.expectation());
+            }
+        }
+        Map<List<Object>, List<BillingFile>> groups = new LinkedHashMap<>();
+        Set<String> present = new LinkedHashSet<>();
+        for (BillingFile file : files) {
+            groups.computeIfAbsent(List.of(file.fileFormat(), file.columns()), ignored -> new ArrayList<>()).add(file);
+            present.addAll(file.columns());
+        }
+        Dataset<Row> rows = null;
+        for (List<BillingFile> group : groups.values()) {
+            Dataset<Row> typed = typed(format, readGroup(spark, group));
+            rows = rows == null ? typed : rows.unionByName(typed);
+        }
+        return new SourceRows(format, rows, Set.copyOf(present));
+    }
+
+    /** The one format of all files: detected from their columns, or the configured one. */
+    private static BillingFormat formatOf(List<BillingFile> files, String configured)
+    {
+        Optional<BillingFormat> forced = BillingFormat.fromConfig(configured);
+        if (forced.isPresent()) {
+            return forced.get();
+        }
+        Map<BillingFormat, String> examples = new LinkedHashMap<>();
+        for (BillingFile file : files) {
+            BillingFormat format = BillingFormat.recognise(file.columns()).orElseThrow(() -> Errors.usage(
+                    "Cannot read input " + INPUT_KEY + ": " + file.path() + " is neither an AWS CUR 2.0 nor a FOCUS export. Expected the columns "
+                            + String.join(", ", BillingFormat.CUR2.requiredColumns()) + " (CUR 2.0) or "
+                            + String.join(", ", BillingFormat.FOCUS.requiredColumns()) + " (FOCUS); found "
+                            + abbreviated(file.columns()) + ". Move the file out of the input prefix, or set " + INPUT_KEY + ".format."));
+            examples.putIfAbsent(format, file.path());
+        }
+        if (examples.size() > 1) {
+            throw Errors.usage("Cannot read input " + INPUT_KEY + ": it mixes AWS CUR 2.0 files (e.g. " + examples.get(BillingFormat.CUR2)
+                    + ", with columns " + String.join(", ", BillingFormat.CUR2.requiredColumns()) + ") and FOCUS files (e.g. "
+                    + examples.get(BillingFormat.FOCUS) + ", with columns " + String.join(", ", BillingFormat.FOCUS.requiredColumns())
+                    + "). Point " + INPUT_KEY + " at a prefix holding one of the two and run the job once per format.");
+        }
+        return examples.keySet().iterator().next();
+    }
+
+    private static String abbreviated(List<String> columns)
+    {
+        if (columns.size() <= 8) {
+            return columns.isEmpty() ? "no columns" : String.join(", ", columns);
+        }
+        return String.join(", ", columns.subList(0, 8)) + " and " + (columns.size() - 8) + " more";
+    }
+
+    private static Dataset<Row> readGroup(SparkSession spark, List<BillingFile> group)
+    {
+        String[] paths = group.stream().map(BillingFile::path).toArray(String[]::new);
+        if (group.get(0).fileFormat() == BillingFile.FileFormat.PARQUET) {
+            return spark.read().parquet(paths);
+        }
+        StructType allText = new StructType();
+        for (String column : group.get(0).columns()) {
+            allText = allText.add(column, DataTypes.StringType);
+        }
+        // RFC 4180 quoting: JSON tag objects arrive as "{""team"": ""search""}".
+        return spark.read().schema(allText).option("header", "true").option("escape", "\"").option("nullValue", "NULL")
+                .option("mode", "PERMISSIVE").csv(paths);
+    }
+
+    /** Every column of the format, typed; absent optional columns as nulls; plus the source file and a reject reason. */
+    private static Dataset<Row> typed(BillingFormat format, Dataset<Row> raw)
+    {
+        StructType schema = raw.schema();
+        Set<String> names = Set.of(schema.fieldNames());
+        List<Column> columns = new ArrayList<>();
+        List<Column> problems = new ArrayList<>();
+        for (SourceColumn column : format.columns()) {
+            if (!names.contains(column.name())) {
+                columns.add(lit(null).cast(targetType(column.kind())).as(column.name()));
+                continue;
+            }
+            ParsedValue parsed = parse(column, col(column.name()), schema.apply(column.name()).dataType());
+            columns.add(parsed.value().as(column.name()));
+            problems.add(when(parsed.unparseable(), problem(parsed.problem(), column.name(), parsed.text())));
+            if (column.isRequired()) {
+                problems.add(when(parsed.value().isNull(), problem("missing value", column.name(), lit(null).cast(DataTypes.StringType))));
+            }
+        }
+        columns.add(input_file_name().as(SOURCE_FILE));
+        columns.add((problems.isEmpty() ? lit(null).cast(rejectType()) : coalesce(problems.toArray(Column[]::new))).as(REJECT));
+        return raw.select(columns.toArray(Column[]::new));
+    }
+
+    private static Column problem(String reason, String column, Column text)
+    {
+        return struct(lit(reason).as("reason"), lit(column).as("column_name"), text.as("raw_value"));
+    }
+
+    private static DataType rejectType()
+    {
+        return new StructType().add("reason", DataTypes.StringType).add("column_name", DataTypes.StringType).add("raw_value", DataTypes.StringType);
+    }
+
+    static DataType targetType(SourceColumn.Kind kind)
+    {
+        return switch (kind) {
+            case TEXT -> DataTypes.StringType;
+            case NUMBER -> DataTypes.DoubleType;
+            case TIMESTAMP -> DataTypes.TimestampType;
+            case MAP -> STRING_MAP;
+        };
+    }
+
+    /** A typed value, whether its non-empty source text failed to parse, and that text. */
+    private record ParsedValue(Column value, Column unparseable, String problem, Column text) {}
+
+    private static ParsedValue parse(SourceColumn column, Column source, DataType type)
+    {
+        Column never = lit(false);
+        if (column.kind() == SourceColumn.Kind.MAP) {
+            if (type instanceof MapType map) {
+                Column value = map.valueType().equals(DataTypes.StringType) ? source : transform_values(source, (key, v) -> v.cast(DataTypes.StringType));
+                return new ParsedValue(value, never, "", lit(null));
+            }
+            // Tags that are not a JSON object are kept as no tags rather than rejecting the row's cost.
+            return new ParsedValue(from_json(source.cast(DataTypes.StringType), STRING_MAP), never, "", lit(null));
+        }
+        if (!type.equals(DataTypes.StringType)) {
+            return new ParsedValue(source.cast(targetType(column.kind())), never, "", lit(null));
+        }
+        Column text = trim(source);
+        Column blank = text.isNull().or(text.equalTo(lit("")));
+        return switch (column.kind()) {
+            case TEXT -> new ParsedValue(when(blank, lit(null)).otherwise(source), never, "", lit(null));
+            case NUMBER -> {
+                Column value = text.cast(DataTypes.DoubleType);
+                yield new ParsedValue(value, blank.unary_$bang().and(value.isNull()), "bad number", text);
+            }
+            case TIMESTAMP -> {
+                Column value = text.cast(DataTypes.TimestampType);
+                yield new ParsedValue(value, blank.unary_$bang().and(value.isNull()), "bad date", text);
+            }
+            case MAP -> throw new IllegalStateException("handled above");
+        };
+    }
+}

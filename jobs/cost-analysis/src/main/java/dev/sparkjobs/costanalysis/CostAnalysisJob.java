@@ -1,0 +1,147 @@
+package dev.sparkjobs.costanalysis;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+import dev.sparkjobs.api.ConfigKey;
+import dev.sparkjobs.api.InputSpec;
+import dev.sparkjobs.api.Job;
+import dev.sparkjobs.api.JobContext;
+import dev.sparkjobs.api.JobOutputs;
+import dev.sparkjobs.api.SampleDataGenerator;
+import dev.sparkjobs.api.TableSpec;
+import dev.sparkjobs.errors.Errors;
+
+/**
+ * Cloud billing exports (AWS CUR 2.0 or FinOps FOCUS) to cost facts and FinOps KPIs, one billing
+ * period (the month of the logical date) or every period found ({@code scope=all}) per run.
+ */
+public final class CostAnalysisJob
+        implements Job
+{
+    public static final String NAME = "cost-analysis";
+
+    @Override
+    public String name()
+    {
+        return NAME;
+    }
+
+    @Override
+    public String description()
+    {
+        return "Cloud billing exports (AWS CUR 2.0, FinOps FOCUS) to cost facts, FinOps KPIs, anomalies and EKS cost allocation";
+    }
+
+    @Override
+    public List<InputSpec> inputs()
+    {
+        return List.of(InputSpec.required(BillingReader.INPUT,
+                "Folder or prefix of billing export files, read recursively: AWS CUR 2.0 (Parquet, CSV, CSV.gz) or FOCUS 1.0-1.2 (CSV, Parquet)"));
+    }
+
+    @Override
+    public List<ConfigKey<?>> configKeys()
+    {
+        return CostAnalysisSettings.ALL;
+    }
+
+    @Override
+    public List<TableSpec> outputs()
+    {
+        return CostTables.ALL;
+    }
+
+    @Override
+    public Optional<SampleDataGenerator> sampleDataGenerator()
+    {
+        return Optional.of(new SampleCurGenerator());
+    }
+
+    @Override
+    public JobOutputs run(JobContext context)
+    {
+        CostAnalysisSettings settings = CostAnalysisSettings.from(context.config());
+        LocalDate period = context.logicalDate().withDayOfMonth(1);
+        BillingReader.SourceRows source;
+        try (var step = context.step("inspect billing files")) {
+            source = BillingReader.read(context, settings);
+        }
+        Dataset<Row> items = source.format() == BillingFormat.CUR2
+                ? CurNormaliser.normalise(source.rows(), settings)
+                : FocusNormaliser.normalise(source.rows(), settings);
+        // A row whose own period cannot be read is reported with the run's period.
+        items = items.withColumn(LineItems.BILLING_PERIOD, coalesce(col(LineItems.BILLING_PERIOD), lit(Date.valueOf(period))));
+        Column inScope = lit(true);
+        if (!context.scope().isAll()) {
+            LocalDate earliest = earliestPeriodNeeded(period, settings.anomalyWindowDays());
+            items = items.filter(col(LineItems.BILLING_PERIOD).between(lit(Date.valueOf(earliest)), lit(Date.valueOf(period))));
+            inScope = col(LineItems.BILLING_PERIOD).equalTo(lit(Date.valueOf(period)));
+        }
+        // Every table derives from these rows: read and parse the input once.
+        items = items.persist(StorageLevel.MEMORY_AND_DISK());
+
+        Row counts;
+        try (var step = context.step("read billing rows and count rejects")) {
+            counts = items.agg(sum(when(inScope, 1L).otherwise(0L)), sum(when(inScope.and(col(BillingReader.REJECT).isNotNull()), 1L).otherwise(0L)),
+                    sum(when(inScope.and(col(LineItems.IS_SPLIT)), 1L).otherwise(0L)), count(lit(1))).first();
+        }
+        long rows = counts.isNullAt(0) ? 0 : counts.getLong(0);
+        long rejected = counts.isNullAt(1) ? 0 : counts.getLong(1);
+        long splitRowCount = counts.isNullAt(2) ? 0 : counts.getLong(2);
+        if (rejected > settings.rejectsMaxFraction() * rows) {
+            items.unpersist(false);
+            throw Errors.tooManyRejects(NAME, BillingReader.INPUT_KEY, rejected, rows, settings.rejectsMaxFraction());
+        }
+
+        Dataset<Row> valid = items.filter(col(BillingReader.REJECT).isNull());
+        Dataset<Row> costRows = valid.filter(col(LineItems.IS_SPLIT).unary_$bang());
+        Dataset<Row> costRowsInScope = costRows.filter(inScope);
+        Column anomalyInScope = context.scope().isAll() ? lit(true) : col(LineItems.BILLING_PERIOD).equalTo(lit(Date.valueOf(period)));
+        boolean hasSplitColumns = source.presentColumns().contains("split_line_item_split_cost");
+        Dataset<Row> splitRows = valid.filter(col(LineItems.IS_SPLIT).and(inScope).and(lit(hasSplitColumns)));
+
+        JobOutputs.Builder outputs = JobOutputs.builder()
+                .table(CostTables.LINE_ITEMS.name(), costRowsInScope.select(LineItems.outputColumns()))
+                .table(CostTables.DAILY.name(), CostAggregations.daily(costRowsInScope))
+                .table(CostTables.KPIS.name(), MonthlyKpis.of(costRows, settings).filter(inScope))
+                .table(CostTables.ANOMALIES.name(), CostAnomalies.of(costRows, settings).filter(anomalyInScope))
+                .table(CostTables.EKS_ALLOCATION.name(), CostAggregations.eksAllocation(splitRows))
+                .table(CostTables.REJECTS.name(), items.filter(inScope.and(col(BillingReader.REJECT).isNotNull())).select(
+                        col(LineItems.BILLING_PERIOD), col("source_file"), col(BillingReader.REJECT + ".reason").as("reason"),
+                        col(BillingReader.REJECT + ".column_name").as("column_name"), col(BillingReader.REJECT + ".raw_value").as("raw_value")))
+                .counter("rows_read", rows)
+                .counter("rows_rejected", rejected)
+                .counter("split_cost_rows", splitRowCount);
+        if (rows == 0) {
+            outputs.warning("No billing rows for " + (context.scope().isAll() ? "any period" : "billing period " + period) + " in "
+                    + context.inputLocation(BillingReader.INPUT) + ": the tables' rows for it are now empty.");
+        }
+        if (rejected > 0) {
+            outputs.warning(rejected + " of " + rows + " billing rows could not be parsed; see table cost_rejects.");
+        }
+        return outputs.build();
+    }
+
+    /** The first period a run needs besides its own: the previous one (month-over-month) and the anomaly window's days. */
+    static LocalDate earliestPeriodNeeded(LocalDate period, int anomalyWindowDays)
+    {
+        LocalDate previous = period.minusMonths(1);
+        LocalDate windowStart = period.minusDays(anomalyWindowDays).withDayOfMonth(1);
+        return windowStart.isBefore(previous) ? windowStart : previous;
+    }
+}
