@@ -144,7 +144,7 @@ for arch in "${ARCHES[@]}"; do
     -t "$image" "$ROOT" >/dev/null
   validate_config "$image" "$arch"
 
-  CONTAINER="$("${BUILDAH[@]}" from --quiet --pull-never "$image")"
+  CONTAINER="$("${BUILDAH[@]}" from --quiet --pull-never --platform "linux/$arch" "$image")"
   trap '"${BUILDAH[@]}" rm "$CONTAINER" >/dev/null 2>&1 || true' EXIT
   step "inside the image ($arch): files and user"
   inside "$image" sh -c 'id; test "$(id -u)" = 999; test -x /usr/bin/entrypoint.sh; test -r /opt/spark-jobs/spark-jobs.jar; test -r /opt/spark-jobs/conf/application.conf; ! test -w /opt/spark-jobs/spark-jobs.jar; ls /usr/lib/spark/jars | wc -l'
@@ -165,4 +165,5 @@ for arch in "${ARCHES[@]}"; do
   trap - EXIT
   step "image for $arch passed"
 done
+"${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true
 echo "All image checks passed for: ${ARCHES[*]} (in ${SECONDS}s)"

@@ -117,9 +117,9 @@ final class RenderCommand
             Submission submission = submission();
             List<String> command;
             if (master == null || master.startsWith("k8s://")) {
-                DeploymentSettings deployment = DeploymentSettings.forKubernetes(submission.config(), env, "render a spark-submit command for Kubernetes");
-                command = SparkSubmitRenderer.kubernetes(submission, master == null ? deployment
-                        : withApiUrl(deployment, master.substring("k8s://".length())));
+                Optional<String> apiUrl = Optional.ofNullable(master).map(given -> given.substring("k8s://".length()));
+                command = SparkSubmitRenderer.kubernetes(submission,
+                        DeploymentSettings.forKubernetes(submission.config(), env, "render a spark-submit command for Kubernetes", apiUrl));
             }
             else if (master.startsWith("local")) {
                 command = SparkSubmitRenderer.local(submission, master);
@@ -130,13 +130,6 @@ final class RenderCommand
             }
             cli.out().println(SparkSubmitRenderer.toShell(command));
             return 0;
-        }
-
-        private static DeploymentSettings withApiUrl(DeploymentSettings settings, String apiUrl)
-        {
-            return new DeploymentSettings(settings.virtualClusterId(), settings.executionRoleArn(), settings.releaseLabel(), settings.imageUri(),
-                    settings.logUri(), settings.logGroup(), settings.podTemplateUri(), settings.maxAttempts(), settings.maxExecutors(),
-                    apiUrl, settings.kubernetesNamespace(), settings.kubernetesServiceAccount());
         }
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import dev.sparkjobs.api.ConfigKey;
 import dev.sparkjobs.api.JobConfig;
@@ -63,20 +64,23 @@ public record DeploymentSettings(
         return settings;
     }
 
-    /** What spark-submit to Kubernetes needs: the EMR values used by the pods, and the API server. */
-    public static DeploymentSettings forKubernetes(JobConfig config, String env, String command)
+    /** What spark-submit to Kubernetes needs: the EMR values used by the pods, and the API server (given, or emr.kubernetes-api-url). */
+    public static DeploymentSettings forKubernetes(JobConfig config, String env, String command, Optional<String> apiUrlGiven)
     {
         Reader reader = new Reader(config, env);
         reader.required(FrameworkKeys.EMR_IMAGE_URI);
         reader.s3Uri(FrameworkKeys.EMR_POD_TEMPLATE_URI);
-        String apiUrl = reader.required(FrameworkKeys.EMR_KUBERNETES_API_URL);
+        String apiUrl = apiUrlGiven.isPresent() ? apiUrlGiven.get() : reader.required(FrameworkKeys.EMR_KUBERNETES_API_URL);
         if (!apiUrl.isEmpty() && !apiUrl.startsWith("https://")) {
             reader.problem(FrameworkKeys.EMR_KUBERNETES_API_URL, "must be the https:// endpoint of the EKS API server (without k8s://), got '" + apiUrl + "'");
         }
         reader.required(FrameworkKeys.EMR_KUBERNETES_NAMESPACE);
         reader.required(FrameworkKeys.EMR_KUBERNETES_SERVICE_ACCOUNT);
         reader.failIfProblems(command);
-        return withoutChecks(config);
+        DeploymentSettings settings = withoutChecks(config);
+        return new DeploymentSettings(settings.virtualClusterId, settings.executionRoleArn, settings.releaseLabel, settings.imageUri, settings.logUri,
+                settings.logGroup, settings.podTemplateUri, settings.maxAttempts, settings.maxExecutors, apiUrl, settings.kubernetesNamespace,
+                settings.kubernetesServiceAccount);
     }
 
     /** The values as configured, unchecked (a local spark-submit needs none of them). */

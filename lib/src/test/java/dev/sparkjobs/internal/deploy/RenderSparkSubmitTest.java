@@ -66,6 +66,9 @@ class RenderSparkSubmitTest
         CliRun run = CliRun.of("render", "spark-submit", "smoke-test", "--date", "2024-09-30", "--env", "local");
         assertThat(run.exitCode()).as(run.transcript()).isEqualTo(2);
         assertThat(run.err()).contains("emr.kubernetes-api-url is not set").contains("conf/env/local.conf");
+        CliRun given = CliRun.of("render", "spark-submit", "smoke-test", "--date", "2024-09-30", "--env", "dev", "--master", "k8s://https://10.0.0.1:6443");
+        assertThat(given.exitCode()).as(given.transcript()).isZero();
+        assertThat(given.out()).contains("--master k8s://https://10.0.0.1:6443 \\\n");
         CliRun badMaster = CliRun.of("render", "spark-submit", "smoke-test", "--date", "2024-09-30", "--master", "yarn");
         assertThat(badMaster.exitCode()).as(badMaster.transcript()).isEqualTo(2);
         assertThat(badMaster.err()).contains("--master 'yarn' is neither local[N] nor k8s://");
