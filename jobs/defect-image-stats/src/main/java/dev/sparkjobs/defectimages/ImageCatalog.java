@@ -1,0 +1,113 @@
+package dev.sparkjobs.defectimages;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.Optional;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import dev.sparkjobs.api.JobContext;
+import dev.sparkjobs.errors.Errors;
+
+/**
+ * Lists image and mask files with Spark's binaryFile source (metadata only: the content column is
+ * never selected, so listing reads no pixels) and joins them with their inspection rows.
+ */
+final class ImageCatalog
+{
+    static final String IMAGES = "images";
+    static final String MASKS = "masks";
+    static final String MASK_SUFFIX = "_mask";
+
+    private ImageCatalog() {}
+
+    /** image_id, path, file_bytes, file_date of every image file matching the glob (mask files excluded). */
+    static Dataset<Row> images(JobContext context, String glob)
+    {
+        Dataset<Row> files = list(context, IMAGES, glob);
+        return files.filter(col("image_id").endsWith(MASK_SUFFIX).unary_$bang());
+    }
+
+    /** image_id, mask_path of every {@code <image_id>_mask.png} under input.masks, when it is set. */
+    static Optional<Dataset<Row>> masks(JobContext context)
+    {
+        if (context.optionalInputLocation(MASKS).isEmpty()) {
+            return Optional.empty();
+        }
+        Dataset<Row> masks = list(context, MASKS, "*" + MASK_SUFFIX + ".png")
+                .select(regexp_replace(col("image_id"), MASK_SUFFIX + "$", "").as("image_id"), col("path"))
+                .groupBy("image_id")
+                .agg(min("path").as(DecodeImages.MASK_PATH));
+        return Optional.of(masks);
+    }
+
+    private static Dataset<Row> list(JobContext context, String input, String glob)
+    {
+        String location = context.inputLocation(input);
+        requireExists(context.spark(), "input." + input, location);
+        Dataset<Row> files = context.spark().read().format("binaryFile")
+                .option("recursiveFileLookup", "true")
+                .option("pathGlobFilter", glob)
+                .load(location);
+        Column name = regexp_extract(col("path"), "([^/]+)$", 1);
+        return files.select(
+                regexp_replace(name, "\\.[^.]*$", "").as("image_id"),
+                col("path"),
+                col("length").as("file_bytes"),
+                to_date(col("modificationTime")).as("file_date"));
+    }
+
+    private static void requireExists(SparkSession spark, String key, String location)
+    {
+        Path path = new Path(location);
+        try {
+            path.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(path);
+        }
+        catch (FileNotFoundException e) {
+            throw Errors.inputNotFound(key, location, "does not exist");
+        }
+        catch (IOException e) {
+            throw Errors.inputNotFound(key, location, "cannot be listed (" + Errors.rootMessage(e) + ")");
+        }
+    }
+
+    /**
+     * Each image with its mask path and inspection columns: image_id, path, capture_date, line_id,
+     * process_step, lot_id, camera_id, label, defect_type, file_bytes, mask_path, inspected. Images
+     * without an inspection row are labelled unlabeled and dated by their file's modification time.
+     */
+    static Dataset<Row> join(Dataset<Row> images, Optional<Dataset<Row>> masks, Dataset<Row> inspections)
+    {
+        Dataset<Row> withMasks = masks.map(found -> images.join(found, images.col("image_id").equalTo(found.col("image_id")), "left")
+                        .drop(found.col("image_id")))
+                .orElseGet(() -> images.withColumn(DecodeImages.MASK_PATH, lit(null).cast("string")));
+        Dataset<Row> inspected = inspections.withColumn("inspected", lit(true));
+        Dataset<Row> joined = withMasks.join(inspected, withMasks.col("image_id").equalTo(inspected.col("image_id")), "left");
+        Column isInspected = inspected.col("inspected").isNotNull();
+        return joined.select(
+                withMasks.col("image_id"),
+                col("path"),
+                when(isInspected, inspected.col("capture_date")).otherwise(col("file_date")).as("capture_date"),
+                col("line_id"),
+                col("process_step"),
+                col("lot_id"),
+                col("camera_id"),
+                when(isInspected, col("label")).otherwise(lit(Labels.UNLABELED)).as("label"),
+                col("defect_type"),
+                col("file_bytes"),
+                col(DecodeImages.MASK_PATH),
+                isInspected.as("inspected"));
+    }
+}

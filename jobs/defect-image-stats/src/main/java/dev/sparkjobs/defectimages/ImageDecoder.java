@@ -1,0 +1,122 @@
+package dev.sparkjobs.defectimages;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes PNG and JPEG bytes with javax.imageio into luma: Y = 0.299 R + 0.587 G + 0.114 B for
+ * colour images, the grey value as is for grey images, samples of more than 8 bits scaled to
+ * 0..255 (16-bit divided by 257), alpha ignored.
+ */
+public final class ImageDecoder
+{
+    public static final double RED_WEIGHT = 0.299;
+    public static final double GREEN_WEIGHT = 0.587;
+    public static final double BLUE_WEIGHT = 0.114;
+
+    static {
+        // decoding from memory: ImageIO's disk cache would only add temporary files per image
+        ImageIO.setUseCache(false);
+    }
+
+    private ImageDecoder() {}
+
+    public static LumaImage decode(byte[] bytes)
+            throws ImageDecodeException
+    {
+        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+            if (!readers.hasNext()) {
+                throw new ImageDecodeException(null, "not a PNG or JPEG image: no decoder recognises its first bytes (" + bytes.length + " bytes)");
+            }
+            ImageReader reader = readers.next();
+            String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+            try {
+                reader.setInput(input, true, true);
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    // a truncated JPEG decodes with grey filler and only a warning: its pixels are not the camera's
+                    throw new ImageDecodeException(format, "decoder warning: " + String.join("; ", warnings));
+                }
+                return toLuma(image, format);
+            }
+            catch (IOException | RuntimeException e) {
+                throw new ImageDecodeException(format, describe(e));
+            }
+            finally {
+                reader.dispose();
+            }
+        }
+        catch (IOException e) {
+            throw new ImageDecodeException(null, describe(e));
+        }
+    }
+
+    static LumaImage toLuma(BufferedImage image, String format)
+    {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        ColorModel model = image.getColorModel();
+        Raster raster = image.getRaster();
+        int channels = model.getNumComponents();
+        int bitDepth = model.getComponentSize(0);
+        double[] luma = new double[width * height];
+        if (model instanceof ComponentColorModel && raster.getNumBands() == channels) {
+            boolean grey = model.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+            double scale = 255.0 / ((1L << raster.getSampleModel().getSampleSize(0)) - 1);
+            int[] row = new int[width * channels];
+            for (int y = 0; y < height; y++) {
+                raster.getPixels(0, y, width, 1, row);
+                int offset = y * width;
+                for (int x = 0; x < width; x++) {
+                    int base = x * channels;
+                    luma[offset + x] = grey
+                            ? row[base] * scale
+                            : RED_WEIGHT * (row[base] * scale) + GREEN_WEIGHT * (row[base + 1] * scale) + BLUE_WEIGHT * (row[base + 2] * scale);
+                }
+            }
+        }
+        else {
+            // palette and packed images: the colour model gives 8-bit sRGB per pixel
+            for (int y = 0; y < height; y++) {
+                int offset = y * width;
+                for (int x = 0; x < width; x++) {
+                    int rgb = image.getRGB(x, y);
+                    luma[offset + x] = RED_WEIGHT * ((rgb >> 16) & 0xff) + GREEN_WEIGHT * ((rgb >> 8) & 0xff) + BLUE_WEIGHT * (rgb & 0xff);
+                }
+            }
+        }
+        return new LumaImage(width, height, channels, bitDepth, format, luma);
+    }
+
+    /** The decoder's message with its causes, e.g. "Error reading PNG image data: Unexpected end of ZLIB input stream". */
+    static String describe(Throwable failure)
+    {
+        StringBuilder message = new StringBuilder();
+        for (Throwable current = failure; current != null; current = current.getCause() == current ? null : current.getCause()) {
+            String part = current.getMessage() == null ? current.getClass().getSimpleName() : current.getMessage();
+            if (message.indexOf(part) < 0) {
+                if (!message.isEmpty()) {
+                    message.append(": ");
+                }
+                message.append(part);
+            }
+        }
+        return message.toString();
+    }
+}
