@@ -2,7 +2,7 @@ package dev.sparkjobs.cli;
 
 import java.io.PrintStream;
 
-import org.apache.spark.sql.SparkSession;
+import dev.sparkjobs.internal.runtime.SparkSessions;
 
 import dev.sparkjobs.errors.ExitCode;
 import dev.sparkjobs.errors.SparkJobsException;
@@ -29,10 +29,7 @@ public final class Main
     public static void main(String[] args)
     {
         int code = execute(Cli.standard(System.out, System.err), args);
-        SparkSession.getDefaultSession().foreach(session -> {
-            session.stop();
-            return null;
-        });
+        SparkSessions.stopIfCreated();
         System.exit(code);
     }
 

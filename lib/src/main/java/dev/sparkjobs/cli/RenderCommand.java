@@ -94,7 +94,16 @@ final class RenderCommand
         {
             Submission submission = submission();
             DeploymentSettings deployment = DeploymentSettings.forEmrOnEks(submission.config(), env, "render a StartJobRun request");
-            cli.out().println(StartJobRunRenderer.toJson(StartJobRunRenderer.render(submission, deployment)));
+            var request = StartJobRunRenderer.render(submission, deployment);
+            var violations = new dev.sparkjobs.internal.deploy.RequestValidator(dev.sparkjobs.internal.deploy.ServiceModel.emrContainers())
+                    .validate("StartJobRun", request);
+            if (!violations.isEmpty()) {
+                throw dev.sparkjobs.errors.Errors.usage("Cannot render a StartJobRun request for " + submission.job() + " in environment " + env
+                        + ": the AWS EMR on EKS API would reject it:\n"
+                        + violations.stream().map(violation -> "  - " + violation).collect(java.util.stream.Collectors.joining("\n"))
+                        + "\nFix the emr.* values in conf/env/" + env + ".conf (or the --set values) that feed these members.");
+            }
+            cli.out().println(StartJobRunRenderer.toJson(request));
             return 0;
         }
     }

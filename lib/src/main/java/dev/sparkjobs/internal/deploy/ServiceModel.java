@@ -36,6 +36,17 @@ public final class ServiceModel
         this.patterns = patterns;
     }
 
+    /** The emr-containers 2020-10-01 model shipped in the jar (resource /deploy/, with its provenance README). */
+    public static ServiceModel emrContainers()
+    {
+        try (InputStream json = ServiceModel.class.getResourceAsStream("/deploy/emr-containers-2020-10-01-service-2.json")) {
+            return parse(requireNonNull(json, "the emr-containers service model is missing from the application jar"));
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static ServiceModel parse(InputStream json)
     {
         requireNonNull(json, "json is null");

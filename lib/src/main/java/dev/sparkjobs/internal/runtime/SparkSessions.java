@@ -12,7 +12,19 @@ import dev.sparkjobs.config.FrameworkKeys;
 /** Creates (or joins) the SparkSession of a run, with Delta and S3A set up from the run's config. */
 public final class SparkSessions
 {
+    /** The session this process created, if any: commands that never start Spark never load it. */
+    private static final java.util.concurrent.atomic.AtomicReference<SparkSession> CREATED = new java.util.concurrent.atomic.AtomicReference<>();
+
     private SparkSessions() {}
+
+    /** Stops the session {@link #getOrCreate} created; a session that was already running is left alone. */
+    public static void stopIfCreated()
+    {
+        SparkSession created = CREATED.getAndSet(null);
+        if (created != null) {
+            created.stop();
+        }
+    }
 
     /**
      * The active session when one exists (tests, spark-shell), configured for this run; otherwise
@@ -34,6 +46,7 @@ public final class SparkSessions
             builder.config("spark.ui.showConsoleProgress", "false");
             sparkProperties(config).forEach(builder::config);
             session = builder.getOrCreate();
+            CREATED.set(session);
         }
         else {
             SparkSession existing = session;

@@ -125,12 +125,17 @@ class RenderEmrOnEksTest
     }
 
     @Test
-    void aValueTheServiceWouldRejectIsCaughtByTheValidator()
+    void aValueTheServiceWouldRejectIsRefusedBeforeAnythingIsPrinted()
     {
-        JsonNode request = render("smoke-test", "2024-09-30", "dev", "--set", "emr.log-group=spark jobs logs", "--set", "emr.virtual-cluster-id=VC-1");
-        assertThat(VALIDATOR.validate("StartJobRun", request).stream().map(RequestValidator.Violation::path).toList()).containsExactlyInAnyOrder(
-                "virtualClusterId",
-                "configurationOverrides.monitoringConfiguration.cloudWatchMonitoringConfiguration.logGroupName");
+        CliRun run = CliRun.of("render", "emr-on-eks", "smoke-test", "--date", "2024-09-30", "--env", "dev",
+                "--set", "emr.log-group=spark jobs logs", "--set", "emr.virtual-cluster-id=VC-1");
+        assertThat(run.exitCode()).as(run.transcript()).isEqualTo(2);
+        assertThat(run.out()).as("nothing rendered").isEmpty();
+        assertThat(run.err())
+                .contains("Cannot render a StartJobRun request for smoke-test in environment dev: the AWS EMR on EKS API would reject it")
+                .contains("virtualClusterId")
+                .contains("configurationOverrides.monitoringConfiguration.cloudWatchMonitoringConfiguration.logGroupName")
+                .contains("Fix the emr.* values in conf/env/dev.conf");
     }
 
     @Test
