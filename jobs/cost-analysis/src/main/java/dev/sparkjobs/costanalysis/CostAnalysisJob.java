@@ -15,7 +15,6 @@ import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 import dev.sparkjobs.api.ConfigKey;
 import dev.sparkjobs.api.InputSpec;
@@ -92,8 +91,10 @@ public final class CostAnalysisJob
             items = items.filter(col(LineItems.BILLING_PERIOD).between(lit(Date.valueOf(earliest)), lit(Date.valueOf(period))));
             inScope = col(LineItems.BILLING_PERIOD).equalTo(lit(Date.valueOf(period)));
         }
-        // Every table derives from these rows: read and parse the input once.
-        items = items.persist(StorageLevel.MEMORY_AND_DISK());
+        // Every table derives from these rows: read and parse the input once. The run id makes the
+        // cached plan this run's own, so a later run in the same session (tests, notebooks, demo)
+        // never gets these rows back from Spark's cache after the files changed.
+        items = RunCache.persist(items.withColumn("_run_id", lit(context.runId()))).drop("_run_id");
 
         Row counts;
         try (var step = context.step("read billing rows and count rejects")) {
@@ -104,7 +105,7 @@ public final class CostAnalysisJob
         long rejected = counts.isNullAt(1) ? 0 : counts.getLong(1);
         long splitRowCount = counts.isNullAt(2) ? 0 : counts.getLong(2);
         if (rejected > settings.rejectsMaxFraction() * rows) {
-            items.unpersist(false);
+            RunCache.release();
             throw Errors.tooManyRejects(NAME, BillingReader.INPUT_KEY, rejected, rows, settings.rejectsMaxFraction());
         }
 
