@@ -44,7 +44,7 @@ class LauncherIT
         builder.environment().put("SPARK_JOBS_CDS", "0");
         builder.environment().put("SPARK_JOBS_DRIVER_MEMORY", "2g");
         Process process = builder.start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("bin/spark-jobs %s finished", List.of(args)).isTrue();
+        assertThat(process.waitFor(15, TimeUnit.MINUTES)).as("bin/spark-jobs %s finished", List.of(args)).isTrue();
         return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
@@ -65,6 +65,22 @@ class LauncherIT
         assertThat(lines).as("header and one row").hasSize(2);
         assertThat(lines.get(0)).isEqualTo("run_date,run_id,spark_version,numbers,total");
         assertThat(lines.get(1)).startsWith("2024-09-30,smoke-test-").endsWith(",100,5050");
+    }
+
+    @Test
+    void demoMakesSampleDataAndRunsEveryJob()
+            throws Exception
+    {
+        Path lake = work.resolve("demo-lake");
+        Result demo = launch("demo", "--samples", work.resolve("samples").toString(), "--set", "output.root=" + lake);
+        assertThat(demo.exitCode()).as(demo.transcript()).isZero();
+        Result list = launch("list");
+        List<String> jobs = list.out().lines().map(line -> line.split("\\s+")[0]).filter(name -> !name.equals("smoke-test")).toList();
+        assertThat(jobs).as("the packaged jobs").contains("cost-analysis", "defect-image-stats", "similarity-scoring");
+        for (String job : jobs) {
+            assertThat(demo.out()).as(demo.transcript()).contains(job + ": succeeded");
+        }
+        assertThat(lake.resolve("_runs/_delta_log")).as("the run ledger of the demo runs").isDirectory();
     }
 
     @Test
