@@ -104,7 +104,9 @@ public final class IvfSearch
         Dataset<Row> blocked = assigned.select(
                 udf((UDF2<Integer, String, Long>) (list, id) -> block(list, Math.floorMod(id.hashCode(), sharedChunks.value()[list])),
                         DataTypes.LongType).apply(col("list"), col("listing_id")).as("block"),
-                col("listing_id"), col("vector"));
+                // Fresh aliases: when queries and genuine vectors share lineage, the cogroup's self-join
+                // deduplication would otherwise rewrite attributes its deserializer is bound to.
+                col("listing_id").as("listing_id"), col("vector").as("vector"));
         return new Index(quantiser, assigned, blocked, listSizes, chunks);
     }
 
