@@ -1,7 +1,6 @@
 package dev.sparkjobs.similarity;
 
 import java.io.Serializable;
-import java.lang.reflect.Method;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -37,7 +36,6 @@ public final class SampleListings
 {
     public static final int DEFAULT_DIMENSION = 128;
     /** The dimension when the CLI passes no {@code dim} parameter ({@code sample-data --dim N}). */
-    public static final String DIMENSION_PROPERTY = "similarity-scoring.sample.dim";
     public static final LocalDate SNAPSHOT_DATE = LocalDate.of(2024, 9, 30);
 
     static final StructType GENERATED = new StructType()
@@ -110,21 +108,10 @@ public final class SampleListings
                         request.scale(), dim, layout.brands(), layout.products(), layout.counterfeits(), layout.badRows(), root, root, root));
     }
 
-    /** The {@code dim} parameter of the request when the framework passes one, else the system property, else 128. */
+    /** The {@code dim} sample parameter ({@code --dim N} or {@code --param dim=N}), else 128. */
     private static int requestedDimension(Request request)
     {
-        int fallback = Integer.getInteger(DIMENSION_PROPERTY, DEFAULT_DIMENSION);
-        try {
-            // Request.intParameter arrives with the framework's --dim/--param support; until then the property decides.
-            Method parameter = request.getClass().getMethod("intParameter", String.class, int.class);
-            return (Integer) parameter.invoke(request, "dim", fallback);
-        }
-        catch (NoSuchMethodException e) {
-            return fallback;
-        }
-        catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Cannot read the sample parameter dim", e);
-        }
+        return request.intParameter("dim", DEFAULT_DIMENSION);
     }
 
     /** Which listing index plays which role, and how each listing is derived. */

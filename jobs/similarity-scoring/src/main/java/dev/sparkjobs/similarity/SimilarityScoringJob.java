@@ -50,8 +50,7 @@ public final class SimilarityScoringJob
     @Override
     public String description()
     {
-        return "Listings with embeddings to nearest genuine matches (IVF approximate top-k) and counterfeit-like fraud scores. "
-                + ScoreFormula.documentation();
+        return "Listings with embeddings to nearest genuine matches (IVF approximate top-k) and counterfeit-like fraud scores";
     }
 
     @Override

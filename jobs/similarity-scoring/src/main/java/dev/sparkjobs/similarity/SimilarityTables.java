@@ -26,7 +26,8 @@ public final class SimilarityTables
             .build();
 
     public static final TableSpec FRAUD_SCORES = TableSpec.builder("fraud_scores")
-            .comment("Counterfeit-like score of every valid listing whose seller is not authorized for its brand, with the signals behind it")
+            .comment("Counterfeit-like score of every valid listing whose seller is not authorized for its brand, with the signals behind it. "
+                    + ScoreFormula.documentation())
             .column("run_date", DataTypes.DateType, "Logical date of the listings snapshot")
             .column("listing_id", DataTypes.StringType, "Scored listing")
             .column("seller_id", DataTypes.StringType, "Its seller, not authorized for the brand")
