@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -102,6 +103,7 @@ public final class JobRunner
         RunRecord record = RunRecord.started(runId, job.name(), request.logicalDate(), request.env(), scope.mode().configValue(), started,
                 spark.sparkContext().applicationId(), config.redacted());
         List<StagedTable> staged = new ArrayList<>();
+        java.util.Set<Integer> cachedBefore = java.util.Set.copyOf(JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().keySet());
         try {
             try (var step = steps.start("record run in " + ledger.path())) {
                 ledger.started(record);
@@ -134,6 +136,7 @@ public final class JobRunner
         }
         finally {
             staged.forEach(table -> table.rows().unpersist(false));
+            releaseCachedDuring(spark, cachedBefore);
             spark.sparkContext().removeSparkListener(metrics);
         }
     }
@@ -232,6 +235,16 @@ public final class JobRunner
             LOG.warn("Could not record the failure of run {} in the ledger: {}", record.runId(), Errors.rootMessage(ledgerFailure));
             failure.addSuppressed(ledgerFailure);
         }
+    }
+
+    /** Jobs may cache intermediates; what the run cached is released with it, what was cached before is left alone. */
+    private static void releaseCachedDuring(SparkSession spark, java.util.Set<Integer> cachedBefore)
+    {
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().forEach((id, rdd) -> {
+            if (!cachedBefore.contains(id)) {
+                rdd.unpersist(false);
+            }
+        });
     }
 
     /** Task-end events arrive asynchronously: wait (briefly) for the listener bus to drain. */

@@ -124,6 +124,19 @@ class PublishingTest
     }
 
     @Test
+    void whatTheRunCachedIsReleasedAndEarlierCachesAreKept()
+    {
+        Dataset<Row> cachedByTheTest = spark.range(10).toDF().cache();
+        cachedByTheTest.count();
+        java.util.Set<Integer> before = java.util.Set.copyOf(
+                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().keySet());
+        assertSucceeded(run("2024-09-01"));
+        assertThat(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().keySet())
+                .as("staged tables released, the test's own cache kept").isEqualTo(before);
+        cachedByTheTest.unpersist();
+    }
+
+    @Test
     void mergeUpsertsOnKeys()
     {
         assertSucceeded(run("2024-09-01"));
