@@ -27,5 +27,5 @@ fi
 du -sh "$DIR/images"
 for mode in plain image-source job; do
   rm -rf "$DIR-lake"
-  bench "$mode" "$DIR" "$DIR-lake" | grep -E '^(RESULT|plain|image source|defect-image-stats succeeded|  image_features)'
+  bench "$mode" "$DIR" "$DIR-lake" | grep -E '^(RESULT|plain|image source|defect-image-stats succeeded|  image_features|  steps:)'
 done
