@@ -6,7 +6,7 @@ public enum InputFormat
     /** Chosen from file names: .parquet, .csv, .csv.gz, .json, .jsonl, .ndjson. */
     AUTO,
     PARQUET,
-    /** With a header line; the literal NULL and the empty string are nulls. */
+    /** RFC 4180 with a header line (quotes doubled inside quoted fields); the literal NULL and the empty string are nulls. */
     CSV,
     /** JSON Lines. */
     JSON

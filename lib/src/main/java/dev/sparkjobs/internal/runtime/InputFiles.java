@@ -113,7 +113,9 @@ public final class InputFiles
         DataFrameReader reader = spark.read();
         Dataset<Row> rows = switch (format) {
             case PARQUET -> reader.parquet(files.toArray(String[]::new));
-            case CSV -> reader.option("header", "true").option("nullValue", "NULL").option("mode", "PERMISSIVE").csv(files.toArray(String[]::new));
+            // RFC 4180: a quote inside a quoted field is doubled (""), as billing exports write JSON tags
+            case CSV -> reader.option("header", "true").option("escape", "\"").option("nullValue", "NULL").option("mode", "PERMISSIVE")
+                    .csv(files.toArray(String[]::new));
             case JSON -> reader.option("mode", "PERMISSIVE").json(files.toArray(String[]::new));
             case AUTO -> throw new IllegalArgumentException("detect the format first");
         };

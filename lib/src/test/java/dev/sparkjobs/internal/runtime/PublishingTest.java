@@ -137,6 +137,14 @@ class PublishingTest
     }
 
     @Test
+    void csvInputsFollowRfc4180Quoting()
+    {
+        writeEvents(List.of("2024-09-01,\"team \"\"blue\"\", EU\",2.0"));
+        assertSucceeded(run("2024-09-01"));
+        assertThat(table("daily_totals").first().<String>getAs("account")).as("doubled quotes and a comma inside quotes").isEqualTo("team \"blue\", EU");
+    }
+
+    @Test
     void mergeUpsertsOnKeys()
     {
         assertSucceeded(run("2024-09-01"));
