@@ -6,8 +6,9 @@
 #      /usr/bin/entrypoint.sh, SPARK_HOME=/usr/lib/spark, JAVA_HOME);
 #   2. docker/Dockerfile on it (--build-arg BASE_IMAGE), with buildah (--isolation chroot, vfs);
 #   3. checks of the image config the way the EMR custom-image validator does them;
-#   4. runs inside the image: spark-jobs list, and the smoke-test job through the spark-submit
-#      command that 'spark-jobs render spark-submit --master local[2]' prints.
+#   4. runs inside the image: spark-jobs list, the smoke-test job, and cost-analysis on sample data
+#      made inside the image, both through the spark-submit command that
+#      'spark-jobs render spark-submit --master local[2]' prints.
 # For arm64 the same is built under qemu emulation and java -version and spark-jobs list run inside.
 #
 #   docker/test-image.sh [amd64|arm64|all]     (default amd64; needs root, apt-get installs what is missing)
@@ -160,6 +161,18 @@ for arch in "${ARCHES[@]}"; do
       || { tail -40 "$WORK/smoke-$arch.err"; fail "the smoke-test run inside the image failed"; }
     grep -q 'smoke-test succeeded' "$WORK/smoke-$arch.out" || fail "the smoke-test run did not report success"
     inside "$image" sh -c 'ls /tmp/lake/smoke_test/_delta_log/ && ls -d /tmp/lake/smoke_test/run_date=2024-09-30'
+
+    step "inside the image ($arch): cost-analysis on its sample data, through the rendered spark-submit command"
+    inside "$image" env SPARK_LOCAL_IP=127.0.0.1 spark-jobs sample-data cost-analysis --out /tmp/samples/cost --scale 3000 \
+      >"$WORK/sample-$arch.out" 2>"$WORK/sample-$arch.err" || { tail -40 "$WORK/sample-$arch.err"; fail "sample-data cost-analysis inside the image failed"; }
+    billing="$(grep -o 'input.billing=[^ ]*' "$WORK/sample-$arch.out" | head -1)"
+    [[ -n "$billing" ]] || fail "sample-data cost-analysis printed no input.billing setting: $(cat "$WORK/sample-$arch.out")"
+    command="$(inside "$image" env SPARK_LOCAL_IP=127.0.0.1 spark-jobs render spark-submit cost-analysis --date 2024-09-30 --env local --master 'local[2]' \
+      --set output.root=/tmp/lake --set "$billing" --set scope=all 2>/dev/null)"
+    inside "$image" env SPARK_LOCAL_IP=127.0.0.1 bash -c "$command" 2>"$WORK/cost-$arch.err" | tee "$WORK/cost-$arch.out" \
+      || { tail -40 "$WORK/cost-$arch.err"; fail "the cost-analysis run inside the image failed"; }
+    grep -q 'cost-analysis succeeded' "$WORK/cost-$arch.out" || fail "the cost-analysis run did not report success"
+    inside "$image" sh -c 'ls -d /tmp/lake/cost_daily/billing_period=2024-09-01 /tmp/lake/cost_kpis_monthly/_delta_log'
   fi
   "${BUILDAH[@]}" rm "$CONTAINER" >/dev/null
   trap - EXIT
