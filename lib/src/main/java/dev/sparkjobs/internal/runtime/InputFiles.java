@@ -121,11 +121,4 @@ public final class InputFiles
         };
         return rows;
     }
-
-    /** A readable name for a format, for messages. */
-    public static String describe(InputFormat format)
-    {
-        return format.name().toLowerCase(Locale.ROOT);
-    }
-
 }

@@ -1,6 +1,5 @@
 package dev.sparkjobs.internal.runtime;
 
-import java.net.URI;
 import java.nio.file.Path;
 
 /** Turns configured locations into URIs Spark and Hadoop understand. */
@@ -34,11 +33,5 @@ public final class Locations
     public static String child(String root, String name)
     {
         return normalise(root) + "/" + name;
-    }
-
-    public static String scheme(String location)
-    {
-        String scheme = URI.create(normalise(location)).getScheme();
-        return scheme == null ? "file" : scheme;
     }
 }

@@ -35,10 +35,4 @@ public record RunResult(
         steps = List.copyOf(requireNonNull(steps, "steps is null"));
         requireNonNull(duration, "duration is null");
     }
-
-    public TableOutcome table(String name)
-    {
-        return tables.stream().filter(table -> table.table().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Run " + runId + " published no table " + name));
-    }
 }
