@@ -12,12 +12,22 @@ import java.util.function.Supplier;
 
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.DeltaOperations;
+import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.FileAction;
+import org.apache.spark.sql.delta.actions.RemoveFile;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import io.delta.tables.DeltaTable;
+import scala.Option;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.api.TableSpec;
@@ -117,19 +127,90 @@ public final class DeltaPublisher
         return currentVersion(staged.path()).orElseThrow();
     }
 
-    /** A blind append in one commit, for rows whose keys are known to be new. */
-    public void append(StagedTable staged)
+    /**
+     * A blind append in one commit, for rows whose keys are known to be new. Returns the files the
+     * commit added, so that this run can later replace exactly those rows with {@link #replaceCommitted}.
+     */
+    public Commit append(StagedTable staged)
     {
-        writer(staged).mode("append").save(staged.path());
+        return withUserMetadata(() -> {
+            OptimisticTransaction transaction = DeltaLog.forTable(spark, staged.path()).startTransaction();
+            List<AddFile> added = addedFiles(transaction.writeFiles(staged.rows()));
+            long version = transaction.commit(toSeq(new ArrayList<Action>(added)), new DeltaOperations.Write(SaveMode.Append, Option.empty(), Option.empty(), Option.apply(runId)));
+            return new Commit(version, added);
+        });
+    }
+
+    /**
+     * Replaces the rows of an earlier {@link #append} by this run with the staged rows, in one commit
+     * that removes exactly the files the append added: no scan of the table to find the rows.
+     * Returns false, committing nothing, when a later commit already removed one of those files (a
+     * compaction, say); the caller then replaces by predicate. A concurrent removal fails the commit
+     * with a {@link io.delta.exceptions.DeltaConcurrentModificationException}.
+     */
+    public boolean replaceCommitted(StagedTable staged, Commit earlier, String predicate)
+    {
+        return withUserMetadata(() -> {
+            DeltaLog log = DeltaLog.forTable(spark, staged.path());
+            OptimisticTransaction transaction = log.startTransaction();
+            if (removedSince(log, earlier, transaction.readVersion())) {
+                return false;
+            }
+            List<Action> actions = new ArrayList<>(addedFiles(transaction.writeFiles(staged.rows())));
+            earlier.added().forEach(file -> actions.add(file.remove()));
+            transaction.commit(toSeq(actions), new DeltaOperations.Write(SaveMode.Overwrite, Option.empty(), Option.apply(predicate), Option.apply(runId)));
+            return true;
+        });
+    }
+
+    private static boolean removedSince(DeltaLog log, Commit earlier, long readVersion)
+    {
+        if (readVersion <= earlier.version()) {
+            return false;
+        }
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        earlier.added().forEach(file -> paths.add(file.path()));
+        var changes = log.getChanges(earlier.version() + 1, readVersion, false);
+        while (changes.hasNext()) {
+            for (Action action : JavaConverters.seqAsJavaList(changes.next()._2())) {
+                if (action instanceof RemoveFile removed && paths.contains(removed.path())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static List<AddFile> addedFiles(Seq<FileAction> written)
+    {
+        return JavaConverters.seqAsJavaList(written).stream().filter(AddFile.class::isInstance).map(AddFile.class::cast).toList();
+    }
+
+    private static <T> Seq<T> toSeq(List<T> list)
+    {
+        return JavaConverters.asScalaBuffer(list).toSeq();
+    }
+
+    /** A commit made by this run: its version and the data files it added. */
+    public record Commit(long version, List<AddFile> added)
+    {
+        public Commit
+        {
+            added = List.copyOf(requireNonNull(added, "added is null"));
+        }
     }
 
     /**
      * Replaces the rows matching {@code predicate} with the staged rows in one commit (Delta
-     * replaceWhere on data columns): cheaper than a MERGE for a single known key.
+     * replaceWhere on data columns): scans the table for the files holding matching rows.
      */
     public void replaceRows(StagedTable staged, org.apache.spark.sql.Column predicate)
     {
-        writer(staged).mode("overwrite").option("replaceWhere", PartitionPredicates.toSql(predicate)).save(staged.path());
+        // The staged rows are built to match the predicate: Delta need not scan them again.
+        withSessionConf(REPLACE_WHERE_CONSTRAINT_CHECK, "false", () -> {
+            writer(staged).mode("overwrite").option("replaceWhere", PartitionPredicates.toSql(predicate)).save(staged.path());
+            return null;
+        });
     }
 
     /**

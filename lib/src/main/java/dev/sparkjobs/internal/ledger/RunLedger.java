@@ -26,7 +26,7 @@ import dev.sparkjobs.internal.runtime.RunMetrics;
 
 /**
  * The Delta table {@code <output.root>/_runs}: one row per run, inserted as RUNNING when the run
- * starts and updated (MERGE on run_id) when it ends.
+ * starts and replaced by the run's outcome when it ends.
  */
 public final class RunLedger
 {
@@ -67,6 +67,7 @@ public final class RunLedger
     private final SparkSession spark;
     private final String path;
     private final DeltaPublisher publisher;
+    private java.util.Optional<DeltaPublisher.Commit> runningRow = java.util.Optional.empty();
 
     public RunLedger(SparkSession spark, String outputRoot, DeltaPublisher publisher)
     {
@@ -84,17 +85,32 @@ public final class RunLedger
     public void started(RunRecord record)
     {
         publisher.createIfMissing(SPEC, path);
-        publisher.append(new StagedTable(SPEC, path, rowOf(record), List.of()));
+        runningRow = java.util.Optional.of(publisher.append(new StagedTable(SPEC, path, rowOf(record), List.of())));
     }
 
-    /** Replaces the run's row with its outcome (one commit), retrying when another run committed to the ledger at the same time. */
+    /**
+     * Replaces the run's row with its outcome in one commit: by removing the file of the RUNNING row
+     * when this ledger wrote it, else (or when that file was compacted away meanwhile) by replacing
+     * the rows with the run's id, retrying when another run committed to the ledger at the same time.
+     */
     public void finished(RunRecord record)
     {
+        StagedTable row = new StagedTable(SPEC, path, rowOf(record), List.of());
+        String predicate = "run_id = '" + record.runId() + "'";
+        if (runningRow.isPresent()) {
+            try {
+                if (publisher.replaceCommitted(row, runningRow.get(), predicate)) {
+                    return;
+                }
+            }
+            catch (io.delta.exceptions.DeltaConcurrentModificationException e) {
+                // the RUNNING row's file was removed concurrently: replace by run id below
+            }
+        }
         publisher.createIfMissing(SPEC, path);
-        Dataset<Row> row = rowOf(record);
         for (int attempt = 1; ; attempt++) {
             try {
-                publisher.replaceRows(new StagedTable(SPEC, path, row, List.of()), col("run_id").equalTo(lit(record.runId())));
+                publisher.replaceRows(row, col("run_id").equalTo(lit(record.runId())));
                 return;
             }
             catch (io.delta.exceptions.DeltaConcurrentModificationException e) {

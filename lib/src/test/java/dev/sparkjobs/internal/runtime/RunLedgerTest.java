@@ -4,8 +4,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -15,6 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.delta.tables.DeltaTable;
 
+import dev.sparkjobs.api.RunScope;
+import dev.sparkjobs.api.ScopeMode;
+import dev.sparkjobs.internal.delta.DeltaPublisher;
+import dev.sparkjobs.internal.ledger.RunLedger;
+import dev.sparkjobs.internal.ledger.RunRecord;
+import dev.sparkjobs.internal.ledger.RunStatus;
 import dev.sparkjobs.testing.CliRun;
 import dev.sparkjobs.testing.SharedSpark;
 import dev.sparkjobs.testing.TestFiles;
@@ -73,5 +82,28 @@ class RunLedgerTest
 
         assertThat(spark.read().format("delta").load(lake + "/_runs").filter(col("status").equalTo("RUNNING")).count())
                 .as("no run left RUNNING").isZero();
+    }
+
+    @Test
+    void replacesTheRunningRowEvenWhenItsFileWasCompactedAway(SparkSession spark)
+    {
+        String lake = work.resolve("lake").toString();
+        RunScope scope = new RunScope(LocalDate.parse("2024-09-01"), ScopeMode.DATE);
+        RunRecord ours = RunRecord.started("ours-1", "daily-totals", scope.logicalDate(), "local", "date", Instant.parse("2024-09-02T00:00:00Z"), "app-1", Map.of());
+        RunRecord other = RunRecord.started("other-1", "daily-totals", scope.logicalDate(), "local", "date", Instant.parse("2024-09-02T00:00:01Z"), "app-2", Map.of());
+        RunLedger ledger = new RunLedger(spark, lake, new DeltaPublisher(spark, "daily-totals", "ours-1", scope));
+        ledger.started(ours);
+        new RunLedger(spark, lake, new DeltaPublisher(spark, "daily-totals", "other-1", scope)).started(other);
+        // compaction rewrites both RUNNING rows into one new file: the file our run added is gone
+        DeltaTable.forPath(spark, lake + "/_runs").optimize().executeCompaction();
+        assertThat(spark.read().format("delta").load(lake + "/_runs").inputFiles()).as("files after compaction").hasSize(1);
+
+        ledger.finished(ours.finished(RunStatus.SUCCEEDED, Instant.parse("2024-09-02T00:01:00Z"), RunMetrics.EMPTY, List.of(), Map.of(), List.of(), Optional.empty()));
+
+        Map<String, String> statusByRun = new java.util.TreeMap<>();
+        for (Row row : spark.read().format("delta").load(lake + "/_runs").select("run_id", "status").collectAsList()) {
+            assertThat(statusByRun.put(row.getString(0), row.getString(1))).as("run %s recorded once", row.getString(0)).isNull();
+        }
+        assertThat(statusByRun).as("ledger rows by run id").isEqualTo(Map.of("ours-1", "SUCCEEDED", "other-1", "RUNNING"));
     }
 }
