@@ -95,6 +95,12 @@ enum BillingFormat
         return columns;
     }
 
+    /** The column holding the resource tags: a map in Parquet, a JSON object text in CSV. */
+    String tagColumn()
+    {
+        return columns.stream().filter(column -> column.kind() == SourceColumn.Kind.MAP).map(SourceColumn::name).findFirst().orElseThrow();
+    }
+
     List<String> requiredColumns()
     {
         return columns.stream().filter(SourceColumn::isRequired).map(SourceColumn::name).toList();

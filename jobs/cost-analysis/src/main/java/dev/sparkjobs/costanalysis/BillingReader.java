@@ -42,6 +42,8 @@ final class BillingReader
     static final String INPUT_KEY = "input." + INPUT;
     static final String SOURCE_FILE = "_source_file";
     static final String REJECT = "_reject";
+    /** A struct with one string field per tag key the job looks up (owner, environment, cluster...). */
+    static final String TAG_VALUES = "_tag_values";
     static final MapType STRING_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
     /** The typed rows of the input and the columns at least one file had. */
@@ -49,6 +51,12 @@ final class BillingReader
 
     private BillingReader() {}
 
+    /**
+     * Reads the input with the values of the tag keys the normaliser uses extracted from the
+     * format's tag column into {@link #TAG_VALUES}: a lookup in a Parquet map, or a JSON parse with
+     * a schema of just those keys for CSV, so that a plan that needs only these values never builds
+     * the full map.
+     */
     static SourceRows read(JobContext context, CostAnalysisSettings settings)
     {
         SparkSession spark = context.spark();
@@ -61,6 +69,7 @@ final class BillingReader
                 throw Errors.missingInputColumns(INPUT_KEY, file.path(), missing, format.expectation());
             }
         }
+        List<String> tagKeys = format == BillingFormat.CUR2 ? CurNormaliser.tagKeys(settings) : FocusNormaliser.tagKeys(settings);
         Map<List<Object>, List<BillingFile>> groups = new LinkedHashMap<>();
         Set<String> present = new LinkedHashSet<>();
         for (BillingFile file : files) {
@@ -69,7 +78,7 @@ final class BillingReader
         }
         Dataset<Row> rows = null;
         for (List<BillingFile> group : groups.values()) {
-            Dataset<Row> typed = typed(format, readGroup(spark, group));
+            Dataset<Row> typed = typed(format, readGroup(spark, group), tagKeys);
             rows = rows == null ? typed : rows.unionByName(typed);
         }
         return new SourceRows(format, rows, Set.copyOf(present));
@@ -124,7 +133,7 @@ final class BillingReader
     }
 
     /** Every column of the format, typed; absent optional columns as nulls; plus the source file and a reject reason. */
-    private static Dataset<Row> typed(BillingFormat format, Dataset<Row> raw)
+    private static Dataset<Row> typed(BillingFormat format, Dataset<Row> raw, List<String> tagKeys)
     {
         StructType schema = raw.schema();
         Set<String> names = Set.of(schema.fieldNames());
@@ -142,9 +151,33 @@ final class BillingReader
                 problems.add(when(parsed.value().isNull(), problem("missing value", column.name(), lit(null).cast(DataTypes.StringType))));
             }
         }
+        columns.add(tagValues(format, schema, tagKeys).as(TAG_VALUES));
         columns.add(input_file_name().as(SOURCE_FILE));
         columns.add((problems.isEmpty() ? lit(null).cast(rejectType()) : coalesce(problems.toArray(Column[]::new))).as(REJECT));
         return raw.select(columns.toArray(Column[]::new));
+    }
+
+    private static Column tagValues(BillingFormat format, StructType schema, List<String> tagKeys)
+    {
+        StructType valuesType = new StructType();
+        for (String key : new LinkedHashSet<>(tagKeys)) {
+            valuesType = valuesType.add(key, DataTypes.StringType);
+        }
+        String tagColumn = format.tagColumn();
+        if (!Set.of(schema.fieldNames()).contains(tagColumn)) {
+            return lit(null).cast(valuesType);
+        }
+        Column source = col(tagColumn);
+        if (schema.apply(tagColumn).dataType() instanceof MapType map) {
+            List<Column> fields = new ArrayList<>();
+            for (String key : valuesType.fieldNames()) {
+                Column value = source.getItem(key);
+                fields.add((map.valueType().equals(DataTypes.StringType) ? value : value.cast(DataTypes.StringType)).as(key));
+            }
+            return struct(fields.toArray(Column[]::new));
+        }
+        // Same outcome as looking the keys up in the full map: text that is not a JSON object gives no values.
+        return from_json(source.cast(DataTypes.StringType), valuesType);
     }
 
     private static Column problem(String reason, String column, Column text)

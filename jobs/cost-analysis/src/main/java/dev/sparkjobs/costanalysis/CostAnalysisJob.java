@@ -2,10 +2,7 @@ package dev.sparkjobs.costanalysis;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
@@ -91,15 +88,18 @@ public final class CostAnalysisJob
             items = items.filter(col(LineItems.BILLING_PERIOD).between(lit(Date.valueOf(earliest)), lit(Date.valueOf(period))));
             inScope = col(LineItems.BILLING_PERIOD).equalTo(lit(Date.valueOf(period)));
         }
-        // Every table derives from these rows: read and parse the input once. The run id makes the
-        // cached plan this run's own, so a later run in the same session (tests, notebooks, demo)
-        // never gets these rows back from Spark's cache after the files changed.
-        items = RunCache.persist(items.withColumn("_run_id", lit(context.runId()))).drop("_run_id");
+        // The line items are never cached: cost_line_items and cost_rejects read the files again
+        // (only the columns they use), and every other table and the counts below come from the
+        // daily grain, read once and cached. The run id makes the cached plan this run's own, so a
+        // later run in the same session (tests, notebooks, demo) never gets it back from Spark's
+        // cache after the files changed.
+        int partitions = Math.max(1, context.spark().sparkContext().defaultParallelism());
+        Dataset<Row> grain = RunCache.persist(CostGrain.of(items, partitions).withColumn("_run_id", lit(context.runId()))).drop("_run_id");
 
         Row counts;
-        try (var step = context.step("read billing rows and count rejects")) {
-            counts = items.agg(sum(when(inScope, 1L).otherwise(0L)), sum(when(inScope.and(col(BillingReader.REJECT).isNotNull()), 1L).otherwise(0L)),
-                    sum(when(inScope.and(col(LineItems.IS_SPLIT)), 1L).otherwise(0L)), count(lit(1))).first();
+        try (var step = context.step("read billing rows, count rejects and sum them to a daily grain")) {
+            counts = grain.agg(CostGrain.lineItemsWhere(inScope), CostGrain.lineItemsWhere(inScope.and(col(CostGrain.REJECTED))),
+                    CostGrain.lineItemsWhere(inScope.and(col(LineItems.IS_SPLIT)))).first();
         }
         long rows = counts.isNullAt(0) ? 0 : counts.getLong(0);
         long rejected = counts.isNullAt(1) ? 0 : counts.getLong(1);
@@ -109,20 +109,22 @@ public final class CostAnalysisJob
             throw Errors.tooManyRejects(NAME, BillingReader.INPUT_KEY, rejected, rows, settings.rejectsMaxFraction());
         }
 
-        Dataset<Row> valid = items.filter(col(BillingReader.REJECT).isNull());
-        Dataset<Row> costRows = valid.filter(col(LineItems.IS_SPLIT).unary_$bang());
-        Dataset<Row> costRowsInScope = costRows.filter(inScope);
+        Dataset<Row> costRowsInScope = items.filter(col(BillingReader.REJECT).isNull().and(col(LineItems.IS_SPLIT).unary_$bang()).and(inScope));
+        Dataset<Row> costGrain = grain.filter(CostGrain.isCost());
         Column anomalyInScope = context.scope().isAll() ? lit(true) : col(LineItems.BILLING_PERIOD).equalTo(lit(Date.valueOf(period)));
         boolean hasSplitColumns = source.presentColumns().contains("split_line_item_split_cost");
-        Dataset<Row> splitRows = valid.filter(col(LineItems.IS_SPLIT).and(inScope).and(lit(hasSplitColumns)));
+        Dataset<Row> splitGrain = grain.filter(CostGrain.isSplit().and(inScope).and(lit(hasSplitColumns && splitRowCount > 0)));
+        // Known empty when nothing was rejected: the optimiser then drops the scan.
+        Dataset<Row> rejectedRows = items.filter(lit(rejected > 0).and(inScope).and(col(BillingReader.REJECT).isNotNull()));
 
         JobOutputs.Builder outputs = JobOutputs.builder()
                 .table(CostTables.LINE_ITEMS.name(), costRowsInScope.select(LineItems.outputColumns()))
-                .table(CostTables.DAILY.name(), CostAggregations.daily(costRowsInScope))
-                .table(CostTables.KPIS.name(), MonthlyKpis.of(costRows, settings).filter(inScope))
-                .table(CostTables.ANOMALIES.name(), CostAnomalies.of(costRows, settings).filter(anomalyInScope))
-                .table(CostTables.EKS_ALLOCATION.name(), CostAggregations.eksAllocation(splitRows))
-                .table(CostTables.REJECTS.name(), items.filter(inScope.and(col(BillingReader.REJECT).isNotNull())).select(
+                .table(CostTables.DAILY.name(), CostAggregations.daily(costGrain.filter(inScope)).coalesce(partitions))
+                .table(CostTables.KPIS.name(), MonthlyKpis.of(costGrain, settings, context.readPublishedTable(CostTables.KPIS.name()))
+                        .filter(inScope).coalesce(1))
+                .table(CostTables.ANOMALIES.name(), CostAnomalies.of(costGrain, settings).filter(anomalyInScope).coalesce(1))
+                .table(CostTables.EKS_ALLOCATION.name(), CostAggregations.eksAllocation(splitGrain).coalesce(partitions))
+                .table(CostTables.REJECTS.name(), rejectedRows.select(
                         col(LineItems.BILLING_PERIOD), col("source_file"), col(BillingReader.REJECT + ".reason").as("reason"),
                         col(BillingReader.REJECT + ".column_name").as("column_name"), col(BillingReader.REJECT + ".raw_value").as("raw_value")))
                 .counter("rows_read", rows)

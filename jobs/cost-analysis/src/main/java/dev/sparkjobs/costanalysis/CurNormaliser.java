@@ -10,6 +10,8 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.List;
+
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,12 +25,24 @@ final class CurNormaliser
 {
     private static final String USER_TAG_PREFIX = "user_";
 
+    private static final String EKS_CLUSTER = "aws_eks_cluster_name";
+    private static final String ECS_CLUSTER = "aws_ecs_cluster_name";
+    private static final String EKS_NAMESPACE = "aws_eks_namespace";
+    private static final String ECS_SERVICE = "aws_ecs_service_name";
+
     private CurNormaliser() {}
+
+    /** The tag keys whose values the normalised rows use. */
+    static List<String> tagKeys(CostAnalysisSettings settings)
+    {
+        return List.of(USER_TAG_PREFIX + settings.ownerKey(), USER_TAG_PREFIX + settings.environmentKey(), EKS_CLUSTER, ECS_CLUSTER,
+                EKS_NAMESPACE, ECS_SERVICE);
+    }
 
     static Dataset<Row> normalise(Dataset<Row> rows, CostAnalysisSettings settings)
     {
         Column type = col("line_item_line_item_type");
-        Column tags = col("resource_tags");
+        Column tags = col(BillingReader.TAG_VALUES);
         Column service = coalesce(col("line_item_product_code"), col("product_servicecode"));
         Column instanceType = col("product_instance_type");
         Column usageType = col("line_item_usage_type");
@@ -53,15 +67,15 @@ final class CurNormaliser
                 when(type.equalTo(lit("SavingsPlanNegation")), lit(0.0)).otherwise(zeroIfNull("pricing_public_on_demand_cost")).as(LineItems.LIST_COST),
                 col("line_item_usage_amount").as(LineItems.USAGE_QUANTITY),
                 col("pricing_unit").as("usage_unit"),
-                tags.getItem(USER_TAG_PREFIX + settings.ownerKey()).as(LineItems.OWNER),
-                tags.getItem(USER_TAG_PREFIX + settings.environmentKey()).as("environment"),
-                tags.as("tags"),
+                tags.getField(USER_TAG_PREFIX + settings.ownerKey()).as(LineItems.OWNER),
+                tags.getField(USER_TAG_PREFIX + settings.environmentKey()).as("environment"),
+                col("resource_tags").as("tags"),
                 col(BillingReader.SOURCE_FILE).as("source_file"),
                 coalesce(col("line_item_operation").isin("EKSPod-EC2", "ECSTask-EC2"), lit(false)).as(LineItems.IS_SPLIT),
-                firstPresent(tags.getItem("aws_eks_cluster_name"), tags.getItem("aws_ecs_cluster_name"),
+                firstPresent(tags.getField(EKS_CLUSTER), tags.getField(ECS_CLUSTER),
                         regexp_extract(resourceId, ":pod/([^/]+)/", 1), regexp_extract(resourceId, ":task/([^/]+)/", 1)).as(LineItems.CLUSTER),
-                firstPresent(tags.getItem("aws_eks_namespace"), regexp_extract(resourceId, ":pod/[^/]+/([^/]+)/", 1),
-                        tags.getItem("aws_ecs_service_name")).as(LineItems.NAMESPACE),
+                firstPresent(tags.getField(EKS_NAMESPACE), regexp_extract(resourceId, ":pod/[^/]+/([^/]+)/", 1),
+                        tags.getField(ECS_SERVICE)).as(LineItems.NAMESPACE),
                 col("split_line_item_split_cost").as(LineItems.SPLIT_COST),
                 col("split_line_item_unused_cost").as(LineItems.UNUSED_COST),
                 col("split_line_item_net_split_cost").as(LineItems.NET_SPLIT_COST),

@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.List;
+
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,6 +25,12 @@ final class FocusNormaliser
 
     private FocusNormaliser() {}
 
+    /** The tag keys whose values the normalised rows use. */
+    static List<String> tagKeys(CostAnalysisSettings settings)
+    {
+        return List.of(settings.ownerKey(), settings.environmentKey());
+    }
+
     static Dataset<Row> normalise(Dataset<Row> rows, CostAnalysisSettings settings)
     {
         Column provider = CurNormaliser.firstPresent(col("ProviderName"), col("ServiceProviderName"));
@@ -30,7 +38,7 @@ final class FocusNormaliser
         Column instanceType = when(provider.equalTo(lit("AWS")),
                 CurNormaliser.firstPresent(regexp_extract(col("ChargeDescription"), INSTANCE_IN_DESCRIPTION, 1)));
         Column pricing = col("PricingCategory");
-        Column tags = col("Tags");
+        Column tags = col(BillingReader.TAG_VALUES);
         Column noCost = lit(null).cast(DataTypes.DoubleType);
         return rows.select(
                 trunc(to_date(col("BillingPeriodStart")), "month").as(LineItems.BILLING_PERIOD),
@@ -55,9 +63,9 @@ final class FocusNormaliser
                 col("ListCost").as(LineItems.LIST_COST),
                 col("ConsumedQuantity").as(LineItems.USAGE_QUANTITY),
                 col("ConsumedUnit").as("usage_unit"),
-                tags.getItem(settings.ownerKey()).as(LineItems.OWNER),
-                tags.getItem(settings.environmentKey()).as("environment"),
-                tags.as("tags"),
+                tags.getField(settings.ownerKey()).as(LineItems.OWNER),
+                tags.getField(settings.environmentKey()).as("environment"),
+                col("Tags").as("tags"),
                 col(BillingReader.SOURCE_FILE).as("source_file"),
                 lit(false).as(LineItems.IS_SPLIT),
                 lit(null).cast(DataTypes.StringType).as(LineItems.CLUSTER),

@@ -9,14 +9,17 @@ import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Optional;
+
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
  * cost_kpis_monthly: the CUDOS / CID KPI formulas per billing period and account, and for all
- * accounts together (account_id {@code *}), in one rollup; the month-over-month change joins each
- * period with the one before it.
+ * accounts together (account_id {@code *}), in one rollup over the daily grain of the cost rows;
+ * the month-over-month change joins each period with the one before it: computed from the input
+ * when the input has that period, else as published by an earlier run.
  */
 final class MonthlyKpis
 {
@@ -26,7 +29,7 @@ final class MonthlyKpis
 
     private MonthlyKpis() {}
 
-    static Dataset<Row> of(Dataset<Row> costRows, CostAnalysisSettings settings)
+    static Dataset<Row> of(Dataset<Row> costGrain, CostAnalysisSettings settings, Optional<Dataset<Row>> published)
     {
         Column usage = col(LineItems.CHARGE_CATEGORY).equalTo(lit(LineItems.USAGE));
         Column compute = usage.and(col(LineItems.PROCESSOR).isNotNull());
@@ -35,7 +38,7 @@ final class MonthlyKpis
         Column pricing = col(LineItems.PRICING_CATEGORY);
         Column processor = col(LineItems.PROCESSOR);
 
-        Dataset<Row> sums = costRows.rollup("billing_period", "account_id").agg(
+        Dataset<Row> sums = costGrain.rollup("billing_period", "account_id").agg(
                 sum(LineItems.BILLED_COST).as("total_billed_cost"),
                 sum(effective).as("total_effective_cost"),
                 sum(list).as("total_list_cost"),
@@ -66,14 +69,25 @@ final class MonthlyKpis
                         .plus(lit(settings.gravitonSavingsRateAmd()).multiply(col("amd_effective"))).as("graviton_savings_opportunity"),
                 share(col("untagged_effective"), col("usage_effective")).as("untagged_share"));
 
-        Dataset<Row> previous = kpis.select(add_months(col("billing_period"), 1).as("next_period"), col("account_id").as("previous_account"),
-                col("total_effective_cost").as("previous_effective_cost"));
+        Dataset<Row> previous = previousPeriods(kpis);
+        if (published.isPresent()) {
+            Dataset<Row> computedPeriods = kpis.select(col("billing_period").as("computed_period")).distinct();
+            Dataset<Row> notInInput = published.get().join(computedPeriods, col("billing_period").equalTo(col("computed_period")), "left_anti");
+            previous = previous.unionByName(previousPeriods(notInInput));
+        }
         Column matches = col("billing_period").equalTo(col("next_period")).and(col("account_id").equalTo(col("previous_account")));
         Column previousCost = col("previous_effective_cost");
         return kpis.join(previous, matches, "left")
                 .withColumn("mom_effective_cost_change", when(previousCost.notEqual(lit(0.0)),
                         col("total_effective_cost").minus(previousCost).divide(abs(previousCost))))
                 .drop("next_period", "previous_account", "previous_effective_cost");
+    }
+
+    /** Each KPI row's period, account and effective cost, keyed by the period after it. */
+    private static Dataset<Row> previousPeriods(Dataset<Row> kpis)
+    {
+        return kpis.select(add_months(col("billing_period"), 1).as("next_period"), col("account_id").as("previous_account"),
+                col("total_effective_cost").as("previous_effective_cost"));
     }
 
     private static Column sumWhen(Column condition, Column value)
