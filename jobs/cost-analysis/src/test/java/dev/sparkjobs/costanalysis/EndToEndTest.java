@@ -16,7 +16,7 @@ import dev.sparkjobs.testing.S3Proxy;
 import dev.sparkjobs.testing.SharedS3;
 import dev.sparkjobs.testing.SharedSpark;
 
-/** Through the CLI: publishing, re-running a period, and reading CUR files from s3a://. */
+/** Through the CLI: publishing, re-running a period (month-over-month against the published previous period), and reading CUR files from s3a://. */
 @ExtendWith({SharedSpark.class, SharedS3.class})
 class EndToEndTest
 {
@@ -55,6 +55,17 @@ class EndToEndTest
                 .as("September's month-over-month change against the input's August: (12 - 99) / 99")
                 .containsExactly("2024-08-01 * 7.0 null", "2024-08-01 111111111111 7.0 null",
                         "2024-09-01 * 12.0 " + (12 - 99) / 99.0, "2024-09-01 111111111111 12.0 " + (12 - 99) / 99.0);
+
+        // August's rows gone from the input (a prefix holding the current month only): September's change falls back to
+        // the August KPIs published by the first run, 7.
+        new CurFile()
+                .row(ACCOUNT, "2024-09-02", "Usage", "12", "pricing_public_on_demand_cost", "12")
+                .write(input.resolve("part-1.csv"));
+        assertSucceeded(run(input, lake, "2024-09-15"));
+        assertThat(rows(spark, lake, "cost_kpis_monthly", "billing_period, account_id, total_effective_cost, mom_effective_cost_change"))
+                .as("September's month-over-month change against the published August: (12 - 7) / 7")
+                .containsExactly("2024-08-01 * 7.0 null", "2024-08-01 111111111111 7.0 null",
+                        "2024-09-01 * 12.0 " + (12 - 7) / 7.0, "2024-09-01 111111111111 12.0 " + (12 - 7) / 7.0);
     }
 
     @Test
