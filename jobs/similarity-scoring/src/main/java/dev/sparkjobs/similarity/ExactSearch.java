@@ -16,9 +16,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Exact top-k of a small set of queries (broadcast) against all genuine vectors: every task
- * scores its partition of genuine vectors against every query, and the partial results are
- * merged. Cost: queries x genuine; used to measure the recall of the approximate search.
+ * Exact top-k of a small set of queries (broadcast as one flat matrix) against all genuine
+ * vectors: every task scores chunks of its partition of genuine vectors against every query with
+ * the block kernel, and the partial results are merged. Cost: queries x genuine; used to measure
+ * the recall of the approximate search.
  */
 public final class ExactSearch
 {
@@ -35,31 +36,51 @@ public final class ExactSearch
 
     private ExactSearch() {}
 
+    /** Genuine vectors of a partition scored together against every query. */
+    static final int GENUINE_CHUNK = 4096;
+
     /** Ranked neighbours ({@link NeighborRows#RANKED}) of each query among {@code genuine} ({@code listing_id}, binary {@code vector}). */
     public static Dataset<Row> topK(SparkSession spark, Dataset<Row> genuine, List<Query> queries, int k)
     {
-        Broadcast<List<Query>> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(List.copyOf(queries));
+        int dimension = queries.isEmpty() ? 0 : queries.get(0).vector().length;
+        float[] flat = new float[queries.size() * dimension];
+        String[] queryIds = new String[queries.size()];
+        for (int i = 0; i < queries.size(); i++) {
+            queryIds[i] = queries.get(i).listingId();
+            System.arraycopy(queries.get(i).vector(), 0, flat, i * dimension, dimension);
+        }
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<float[]> sharedVectors = context.broadcast(flat);
+        Broadcast<String[]> sharedIds = context.broadcast(queryIds);
         Dataset<Row> partials = genuine.select("listing_id", "vector").mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-            List<Query> all = shared.value();
-            List<TopK> best = new ArrayList<>(all.size());
-            for (int i = 0; i < all.size(); i++) {
+            float[] vectors = sharedVectors.value();
+            String[] ids = sharedIds.value();
+            List<TopK> best = new ArrayList<>(ids.length);
+            for (int i = 0; i < ids.length; i++) {
                 best.add(new TopK(k));
             }
+            List<String> chunkIds = new ArrayList<>(GENUINE_CHUNK);
+            List<byte[]> chunkVectors = new ArrayList<>(GENUINE_CHUNK);
             while (rows.hasNext()) {
                 Row row = rows.next();
-                String id = row.getString(0);
-                float[] vector = Vectors.fromBytes((byte[]) row.get(1));
-                for (int i = 0; i < all.size(); i++) {
-                    float cosine = Vectors.dot(all.get(i).vector(), vector);
-                    if (best.get(i).admits(cosine) && !id.equals(all.get(i).listingId())) {
-                        best.get(i).offer(id, cosine);
+                chunkIds.add(row.getString(0));
+                chunkVectors.add((byte[]) row.get(1));
+                if (chunkIds.size() == GENUINE_CHUNK || !rows.hasNext()) {
+                    BlockKernel kernel = new BlockKernel(chunkIds.toArray(String[]::new), chunkVectors.toArray(byte[][]::new), dimension);
+                    BlockKernel.Heaps heaps = kernel.search(vectors, ids, ids.length, k);
+                    for (int q = 0; q < ids.length; q++) {
+                        for (int n = 0; n < heaps.size(q); n++) {
+                            best.get(q).offer(kernel.id(heaps.index(q, n)), heaps.cosine(q, n));
+                        }
                     }
+                    chunkIds.clear();
+                    chunkVectors.clear();
                 }
             }
             List<Row> out = new ArrayList<>();
-            for (int i = 0; i < all.size(); i++) {
+            for (int i = 0; i < ids.length; i++) {
                 if (!best.get(i).isEmpty()) {
-                    out.add(RowFactory.create(all.get(i).listingId(), best.get(i).toBytes()));
+                    out.add(RowFactory.create(ids[i], best.get(i).toBytes()));
                 }
             }
             return out.iterator();

@@ -1,17 +1,13 @@
 package dev.sparkjobs.similarity;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.udf;
-
 import java.io.Serializable;
 
-import org.apache.spark.ml.clustering.KMeans;
-import org.apache.spark.ml.clustering.KMeansModel;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.mllib.clustering.KMeans;
+import org.apache.spark.mllib.clustering.KMeansModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The coarse quantiser of the IVF index: k-means centroids of (a sample of) the genuine unit
@@ -45,31 +41,38 @@ public final class IvfQuantiser
 
     /**
      * Trains MLlib KMeans on a sample of {@code genuine} (binary column {@code vector} of unit
-     * vectors); Euclidean k-means on unit vectors orders lists like cosine does.
+     * vectors); Euclidean k-means on unit vectors orders lists like cosine does. The RDD-based
+     * trainer is used: the DataFrame one also computes a training summary (one more pass that
+     * assigns every sampled point), which a quantiser does not need.
      */
     public static IvfQuantiser train(Dataset<Row> genuine, long genuineCount, int dimension, int lists, AnnSettings settings)
     {
         double fraction = Math.min(1.0, (double) lists * settings.trainPointsPerList() / Math.max(1, genuineCount));
         Dataset<Row> sample = fraction >= 1.0 ? genuine : genuine.sample(false, fraction, settings.seed());
-        Dataset<Row> features = sample.select(udf((UDF1<byte[], Vector>) bytes -> toMlVector(Vectors.fromBytes(bytes)), SQLDataTypes.VectorType())
-                .apply(col("vector")).as("features"));
-        KMeansModel model = new KMeans()
-                .setK(lists)
-                .setMaxIter(settings.kmeansIterations())
-                .setInitMode(settings.kmeansInit())
-                .setSeed(settings.seed())
-                .setFeaturesCol("features")
-                .fit(features);
-        Vector[] centers = model.clusterCenters();
-        float[][] centroids = new float[centers.length][];
-        for (int list = 0; list < centers.length; list++) {
-            double[] values = centers[list].toArray();
-            centroids[list] = new float[dimension];
-            for (int i = 0; i < dimension; i++) {
-                centroids[list][i] = (float) values[i];
+        JavaRDD<org.apache.spark.mllib.linalg.Vector> points = sample.select("vector").javaRDD()
+                .map(row -> toMlVector(Vectors.fromBytes((byte[]) row.get(0))))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            KMeansModel model = new KMeans()
+                    .setK(lists)
+                    .setMaxIterations(settings.kmeansIterations())
+                    .setInitializationMode(settings.kmeansInit())
+                    .setSeed(settings.seed())
+                    .run(points.rdd());
+            org.apache.spark.mllib.linalg.Vector[] centers = model.clusterCenters();
+            float[][] centroids = new float[centers.length][];
+            for (int list = 0; list < centers.length; list++) {
+                double[] values = centers[list].toArray();
+                centroids[list] = new float[dimension];
+                for (int i = 0; i < dimension; i++) {
+                    centroids[list][i] = (float) values[i];
+                }
             }
+            return new IvfQuantiser(dimension, centroids);
         }
-        return new IvfQuantiser(dimension, centroids);
+        finally {
+            points.unpersist(false);
+        }
     }
 
     public int lists()
@@ -121,12 +124,12 @@ public final class IvfQuantiser
         return nearest;
     }
 
-    private static Vector toMlVector(float[] vector)
+    private static org.apache.spark.mllib.linalg.Vector toMlVector(float[] vector)
     {
         double[] values = new double[vector.length];
         for (int i = 0; i < vector.length; i++) {
             values[i] = vector[i];
         }
-        return org.apache.spark.ml.linalg.Vectors.dense(values);
+        return org.apache.spark.mllib.linalg.Vectors.dense(values);
     }
 }

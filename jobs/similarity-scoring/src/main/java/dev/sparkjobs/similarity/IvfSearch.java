@@ -12,8 +12,8 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.CoGroupFunction;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -103,7 +103,7 @@ public final class IvfSearch
         Broadcast<int[]> sharedChunks = context.broadcast(chunks);
         Dataset<Row> blocked = assigned.select(
                 udf((UDF2<Integer, String, Long>) (list, id) -> block(list, Math.floorMod(id.hashCode(), sharedChunks.value()[list])),
-                        DataTypes.LongType).apply(col("list"), col("listing_id")).as("block"),
+                        DataTypes.LongType).asNonNullable().apply(col("list"), col("listing_id")).as("block"),
                 // Fresh aliases: when queries and genuine vectors share lineage, the cogroup's self-join
                 // deduplication would otherwise rewrite attributes its deserializer is bound to.
                 col("listing_id").as("listing_id"), col("vector").as("vector"));
@@ -113,9 +113,9 @@ public final class IvfSearch
     /**
      * Partial results (see {@link NeighborRows#PARTIAL}) of every query ({@code listing_id}, binary
      * {@code vector}) against the blocks of its {@code probes} nearest lists; a listing is never
-     * its own neighbour.
+     * its own neighbour. {@code queryCount} (the queries, or an estimate) sizes the shuffle.
      */
-    public static Dataset<Row> search(SparkSession spark, Index index, Dataset<Row> queries, int k, int probes)
+    public static Dataset<Row> search(SparkSession spark, Index index, Dataset<Row> queries, long queryCount, int k, int probes)
     {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<IvfQuantiser> shared = context.broadcast(index.quantiser());
@@ -132,14 +132,29 @@ public final class IvfSearch
             return routes.iterator();
         }, Encoders.row(BLOCKED));
         int dimension = index.quantiser().dimension();
-        return routed.groupByKey((MapFunction<Row, Long>) row -> row.getLong(0), Encoders.LONG())
-                .cogroup(index.blocked().groupByKey((MapFunction<Row, Long>) row -> row.getLong(0), Encoders.LONG()),
+        int partitions = partitions(spark, (long) (queryCount * Math.min(probes, index.quantiser().lists()) * (dimension * Float.BYTES + 64.0)));
+        Column key = col("block");
+        return routed.repartition(partitions, key).groupBy(key).as(Encoders.LONG(), Encoders.row(BLOCKED))
+                .cogroup(index.blocked().repartition(partitions, key).groupBy(key).as(Encoders.LONG(), Encoders.row(BLOCKED)),
                         (CoGroupFunction<Long, Row, Row, Row>) (block, blockQueries, blockGenuine) ->
                                 scoreBlock(blockQueries, blockGenuine, dimension, k),
                         Encoders.row(NeighborRows.PARTIAL));
     }
 
-    /** Exact top-k of each query of a block against the block's genuine vectors, as one dense matrix. */
+    /** Bytes per shuffle partition of the search: small enough that a task sorts its share of the routed queries in memory. */
+    static final long PARTITION_BYTES = 32L << 20;
+
+    /** spark.sql.shuffle.partitions, raised so that no partition of an estimated {@code bytes} holds more than {@link #PARTITION_BYTES}. */
+    static int partitions(SparkSession spark, long bytes)
+    {
+        int configured = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+        return (int) Math.max(configured, Math.min(100_000, (bytes + PARTITION_BYTES - 1) / PARTITION_BYTES));
+    }
+
+    /** Queries scored together against a block: bounds the memory of a block's query batch. */
+    static final int QUERY_BATCH = 2048;
+
+    /** Exact top-k of each query of a block against the block's genuine vectors, as one dense matrix (see {@link BlockKernel}). */
     static Iterator<Row> scoreBlock(Iterator<Row> queries, Iterator<Row> genuine, int dimension, int k)
     {
         List<String> ids = new ArrayList<>();
@@ -151,50 +166,61 @@ public final class IvfSearch
         if (ids.isEmpty()) {
             return java.util.Collections.emptyIterator();
         }
-        int size = ids.size();
-        float[] matrix = new float[size * dimension];
-        for (int i = 0; i < size; i++) {
-            Vectors.copyInto(vectors.get(i), matrix, i, dimension);
-        }
-        String[] neighborIds = ids.toArray(String[]::new);
+        BlockKernel kernel = new BlockKernel(ids.toArray(String[]::new), vectors.toArray(byte[][]::new), dimension);
         return new Iterator<>()
         {
-            private Row next = advance();
-
-            private Row advance()
-            {
-                while (queries.hasNext()) {
-                    Row query = queries.next();
-                    String queryId = query.getString(1);
-                    float[] vector = Vectors.fromBytes((byte[]) query.get(2));
-                    TopK best = new TopK(k);
-                    for (int i = 0; i < size; i++) {
-                        float cosine = Vectors.dot(vector, matrix, i * dimension);
-                        if (best.admits(cosine) && !neighborIds[i].equals(queryId)) {
-                            best.offer(neighborIds[i], cosine);
-                        }
-                    }
-                    if (!best.isEmpty()) {
-                        return RowFactory.create(queryId, best.toBytes());
-                    }
-                }
-                return null;
-            }
+            private final float[] batch = new float[QUERY_BATCH * dimension];
+            private final String[] batchIds = new String[QUERY_BATCH];
+            private final List<Row> ready = new ArrayList<>();
+            private int position;
 
             @Override
             public boolean hasNext()
             {
-                return next != null;
+                while (position == ready.size() && queries.hasNext()) {
+                    fill();
+                }
+                return position < ready.size();
             }
 
             @Override
             public Row next()
             {
-                Row current = next;
-                next = advance();
-                return current;
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return ready.get(position++);
+            }
+
+            private void fill()
+            {
+                ready.clear();
+                position = 0;
+                int count = 0;
+                while (count < QUERY_BATCH && queries.hasNext()) {
+                    Row query = queries.next();
+                    batchIds[count] = query.getString(1);
+                    Vectors.copyInto((byte[]) query.get(2), batch, count, dimension);
+                    count++;
+                }
+                BlockKernel.Heaps heaps = kernel.search(batch, batchIds, count, k);
+                for (int q = 0; q < count; q++) {
+                    if (heaps.size(q) > 0) {
+                        ready.add(RowFactory.create(batchIds[q], partial(kernel, heaps, q, k)));
+                    }
+                }
             }
         };
+    }
+
+    /** A query's heap in the form of {@link TopK#toBytes()}. */
+    static byte[] partial(BlockKernel kernel, BlockKernel.Heaps heaps, int query, int k)
+    {
+        TopK best = new TopK(k);
+        for (int n = 0; n < heaps.size(query); n++) {
+            best.offer(new TopK.Neighbor(kernel.id(heaps.index(query, n)), heaps.cosine(query, n)));
+        }
+        return best.toBytes();
     }
 
     static long block(int list, int chunk)

@@ -1,10 +1,11 @@
 package dev.sparkjobs.similarity;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -30,8 +31,15 @@ public final class NeighborRows
     /** One row per listing and rank 1..k: the best k of all partial results of each listing. */
     public static Dataset<Row> merge(Dataset<Row> partials, int k)
     {
+        return merge(partials, k, Integer.parseInt(partials.sparkSession().conf().get("spark.sql.shuffle.partitions")));
+    }
+
+    /** As {@link #merge(Dataset, int)}, shuffling the partial results into {@code partitions} partitions. */
+    public static Dataset<Row> merge(Dataset<Row> partials, int k, int partitions)
+    {
         return partials
-                .groupByKey((MapFunction<Row, String>) row -> row.getString(0), Encoders.STRING())
+                .repartition(partitions, col("listing_id"))
+                .groupBy(col("listing_id")).as(Encoders.STRING(), Encoders.row(PARTIAL))
                 .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (listingId, rows) -> {
                     TopK best = new TopK(k);
                     rows.forEachRemaining(row -> best.merge((byte[]) row.get(1)));

@@ -23,8 +23,9 @@ public final class SimilarityKeys
             "Genuine vectors sampled per list to train the k-means quantiser").withRange(1, 100_000);
     public static final ConfigKey<Integer> ANN_KMEANS_ITERATIONS = ConfigKey.ofInteger("ann.kmeans-iterations", 10,
             "Maximum iterations of MLlib KMeans when training the quantiser").withRange(1, 1000);
-    public static final ConfigKey<String> ANN_KMEANS_INIT = ConfigKey.ofChoice("ann.kmeans-init", "k-means||",
-            "Initialisation of MLlib KMeans", "k-means||", "random");
+    public static final ConfigKey<String> ANN_KMEANS_INIT = ConfigKey.ofChoice("ann.kmeans-init", "random",
+            "Initialisation of MLlib KMeans: random (k sampled points; enough for a coarse quantiser searched with several probes) "
+                    + "or k-means|| (better-spread centroids, slow for hundreds of lists)", "random", "k-means||");
     public static final ConfigKey<Long> ANN_SEED = ConfigKey.ofLong("ann.seed", 42, "Seed of the training sample, KMeans and the quality sample");
     public static final ConfigKey<Integer> ANN_QUALITY_SAMPLE = ConfigKey.ofInteger("ann.quality-sample", 500,
             "Random queries whose approximate top-k is compared with exact brute force for ann_quality; 0 skips it")

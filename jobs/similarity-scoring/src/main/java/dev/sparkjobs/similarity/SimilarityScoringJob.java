@@ -138,7 +138,9 @@ public final class SimilarityScoringJob
                 index = IvfSearch.index(spark, genuine, quantiser, ann.maxListSize());
             }
             try (var step = context.step("search top-" + ann.k() + " of " + queried + " listings (" + ann.probes() + " probes)")) {
-                neighbors = NeighborRows.merge(IvfSearch.search(spark, index, valid.select("listing_id", "vector"), ann.k(), ann.probes()), ann.k())
+                int mergePartitions = IvfSearch.partitions(spark, queried * Math.min(ann.probes(), lists) * (ann.k() * 24L + 48));
+                neighbors = NeighborRows.merge(IvfSearch.search(spark, index, valid.select("listing_id", "vector"), queried, ann.k(), ann.probes()),
+                                ann.k(), mergePartitions)
                         .persist(StorageLevel.MEMORY_AND_DISK());
                 neighbors.count();
             }

@@ -81,6 +81,74 @@ class UnitsTest
     }
 
     @Test
+    void blockKernelFindsTheExactTopKAcrossTilesWithTiesAndWithoutSelf()
+    {
+        // 600 genuine vectors span three tiles (256 + 256 + 88); dimension 37 leaves a remainder after groups of 4.
+        int dimension = 37;
+        int genuine = 600;
+        Random random = new Random(11);
+        float[][] vectors = new float[genuine][];
+        String[] ids = new String[genuine];
+        for (int i = 0; i < genuine; i++) {
+            double[] values = new double[dimension];
+            for (int j = 0; j < dimension; j++) {
+                values[j] = random.nextGaussian();
+            }
+            vectors[i] = Vectors.normalised(values);
+            ids[i] = String.format("g%04d", (i * 7919) % genuine);
+        }
+        // exact duplicates in other tiles: equal cosines, so the smaller id must come first
+        vectors[300] = vectors[10].clone();
+        vectors[550] = vectors[10].clone();
+        int queries = 40;
+        float[] batch = new float[queries * dimension];
+        String[] queryIds = new String[queries];
+        for (int q = 0; q < queries; q++) {
+            // queries near genuine vectors (one of them the duplicated one), and query 0 is genuine vector 10 itself (same id)
+            float[] near = vectors[q == 1 ? 10 : random.nextInt(genuine)];
+            double[] values = new double[dimension];
+            for (int j = 0; j < dimension; j++) {
+                values[j] = near[j] + (q == 0 ? 0 : 0.3 * random.nextGaussian());
+            }
+            System.arraycopy(Vectors.normalised(values), 0, batch, q * dimension, dimension);
+            queryIds[q] = q == 0 ? ids[10] : "q" + q;
+        }
+        byte[][] bytes = new byte[genuine][];
+        for (int i = 0; i < genuine; i++) {
+            bytes[i] = Vectors.toBytes(vectors[i]);
+        }
+        BlockKernel kernel = new BlockKernel(ids, bytes, dimension);
+        int k = 7;
+        BlockKernel.Heaps heaps = kernel.search(batch, queryIds, queries, k);
+        for (int q = 0; q < queries; q++) {
+            // independent brute force in double precision, sorted by cosine then id
+            List<double[]> all = new java.util.ArrayList<>();
+            for (int i = 0; i < genuine; i++) {
+                if (ids[i].equals(queryIds[q])) {
+                    continue;
+                }
+                double dot = 0;
+                for (int j = 0; j < dimension; j++) {
+                    dot += (double) batch[q * dimension + j] * vectors[i][j];
+                }
+                all.add(new double[] {dot, i});
+            }
+            all.sort((a, b) -> a[0] != b[0] ? Double.compare(b[0], a[0]) : ids[(int) a[1]].compareTo(ids[(int) b[1]]));
+            List<String> expected = all.subList(0, k).stream().map(entry -> ids[(int) entry[1]]).toList();
+            TopK found = new TopK(k);
+            for (int n = 0; n < heaps.size(q); n++) {
+                found.offer(kernel.id(heaps.index(q, n)), heaps.cosine(q, n));
+            }
+            List<TopK.Neighbor> sorted = found.sorted();
+            assertThat(sorted.stream().map(TopK.Neighbor::id).toList()).as("top-%d of query %s", k, queryIds[q]).isEqualTo(expected);
+            for (int n = 0; n < k; n++) {
+                assertThat((double) sorted.get(n).cosine()).as("cosine %d of query %s", n, queryIds[q]).isCloseTo(all.get(n)[0], within(1e-5));
+            }
+        }
+        assertThat(heaps.size(0)).as("a query never finds itself, but still k others").isEqualTo(k);
+    }
+
+    @Test
     void vectorsNormaliseAndRoundTrip()
     {
         float[] unit = Vectors.normalised(new double[] {3, 4});
@@ -107,13 +175,14 @@ class UnitsTest
         assertThat(SimilarityKeys.ANN_LISTS.defaultValue()).as("0: sqrt(genuine)").isZero();
         assertThat(SimilarityKeys.ANN_PROBES.defaultValue()).isEqualTo(8);
         assertThat(SimilarityKeys.ANN_QUALITY_SAMPLE.defaultValue()).isEqualTo(500);
+        assertThat(SimilarityKeys.ANN_KMEANS_INIT.defaultValue()).isEqualTo("random");
         assertThat(SimilarityKeys.ANN_MIN_RECALL.defaultValue()).isEqualTo(0.95);
         assertThat(SimilarityKeys.SCORE_THRESHOLD.defaultValue()).isEqualTo(0.8);
         assertThat(SimilarityKeys.REJECTS_MAX_FRACTION.defaultValue()).isEqualTo(0.05);
         assertThat(List.of(SimilarityKeys.WEIGHT_EMBEDDING.defaultValue(), SimilarityKeys.WEIGHT_TITLE.defaultValue(),
                 SimilarityKeys.WEIGHT_PRICE.defaultValue())).containsExactly(0.45, 0.20, 0.35);
-        assertThat(new AnnSettings(10, 0, 8, 5000, 64, 10, "k-means||", 42, 500, 0.95).listsFor(1_000_000)).isEqualTo(1000);
-        assertThat(new AnnSettings(10, 0, 8, 5000, 64, 10, "k-means||", 42, 500, 0.95).listsFor(3)).isEqualTo(2);
+        assertThat(new AnnSettings(10, 0, 8, 5000, 64, 10, "random", 42, 500, 0.95).listsFor(1_000_000)).isEqualTo(1000);
+        assertThat(new AnnSettings(10, 0, 8, 5000, 64, 10, "random", 42, 500, 0.95).listsFor(3)).isEqualTo(2);
         assertThat(SimilarityKeys.all()).hasSize(23);
     }
 }
