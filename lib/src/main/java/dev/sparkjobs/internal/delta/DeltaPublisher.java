@@ -10,10 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.Filter;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
@@ -23,6 +26,9 @@ import org.apache.spark.sql.delta.actions.FileAction;
 import org.apache.spark.sql.delta.actions.RemoveFile;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.delta.tables.DeltaTable;
 import scala.Option;
@@ -40,6 +46,7 @@ import dev.sparkjobs.errors.Errors;
  */
 public final class DeltaPublisher
 {
+    private static final Logger LOG = LoggerFactory.getLogger(DeltaPublisher.class);
     private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
     private static final String REPLACE_WHERE_CONSTRAINT_CHECK = "spark.databricks.delta.replaceWhere.constraintCheck.enabled";
 
@@ -80,9 +87,12 @@ public final class DeltaPublisher
                 .execute();
     }
 
-    /** Writes the staged rows in one commit and returns the table's new version. */
+    /** Writes the staged rows (or commits the files already written for them) in one commit and returns the table's new version. */
     public long publish(StagedTable staged)
     {
+        if (staged.pending().isPresent()) {
+            return commit(staged.spec(), staged.pending().get());
+        }
         TableSpec spec = staged.spec();
         requireDeclaredSchema(spec, staged.path());
         WriteMode mode = spec.writeMode();
@@ -125,6 +135,93 @@ public final class DeltaPublisher
             writer(staged).mode("overwrite").save(staged.path());
         }
         return currentVersion(staged.path()).orElseThrow();
+    }
+
+    /**
+     * Starts a transaction on the table (created when missing) and writes the rows as its data
+     * files without committing them: readers see none of them until {@link #commit}, and
+     * {@link #discard} deletes them. Only for tables replaced by partition or overwritten.
+     */
+    public Pending writeUncommitted(TableSpec spec, String path, Dataset<Row> rows)
+    {
+        createIfMissing(spec, path);
+        OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
+        requireDeclaredSchema(spec, path, transaction.snapshot().schema());
+        return new Pending(transaction, addedFiles(transaction.writeFiles(rows)));
+    }
+
+    /** The rows of the files written by {@link #writeUncommitted}, with their partition values. */
+    public Dataset<Row> written(Pending pending)
+    {
+        OptimisticTransaction transaction = pending.transaction();
+        return transaction.deltaLog().createDataFrame(transaction.snapshot(), toSeq(pending.added()), false, Option.empty());
+    }
+
+    /**
+     * Commits the written files in one commit that removes what they replace: the run's partition
+     * (scope date), every partition the files fall in (scope all), or the whole table (overwrite).
+     * Concurrent commits touching those files fail this one (Delta's conflict detection).
+     */
+    private long commit(TableSpec spec, Pending pending)
+    {
+        OptimisticTransaction transaction = pending.transaction();
+        Seq<AddFile> replaced;
+        String predicate;
+        if (spec.writeMode() instanceof WriteMode.ReplacePartition replace) {
+            if (scope.isAll()) {
+                java.util.Set<scala.collection.immutable.Map<String, String>> partitions = new java.util.HashSet<>();
+                pending.added().forEach(file -> partitions.add(file.partitionValues()));
+                replaced = transaction.filterFiles(JavaConverters.asScalaSet(partitions).toSet());
+                predicate = "partitions written by the run";
+            }
+            else {
+                Column inRun = PartitionPredicates.runPartition(replace, scope);
+                Filter filter = (Filter) spark.createDataFrame(List.of(), spec.schema()).filter(inRun).queryExecution().analyzed();
+                replaced = transaction.filterFiles(toSeq(List.of(filter.condition())), false);
+                predicate = PartitionPredicates.toSql(inRun);
+            }
+        }
+        else if (spec.writeMode() instanceof WriteMode.Overwrite) {
+            replaced = transaction.filterFiles();
+            predicate = "true";
+        }
+        else {
+            throw new IllegalStateException("no uncommitted write for write mode " + spec.writeMode());
+        }
+        List<Action> actions = new ArrayList<>(pending.added());
+        JavaConverters.seqAsJavaList(replaced).forEach(file -> actions.add(file.remove()));
+        return transaction.commit(toSeq(actions),
+                new DeltaOperations.Write(SaveMode.Overwrite, Option.apply(toSeq(spec.partitionColumns())), Option.apply(predicate), Option.apply(runId)));
+    }
+
+    /** Deletes the files of a write that will not be committed (best effort: readers never see them anyway). */
+    public void discard(Pending pending)
+    {
+        DeltaLog log = pending.transaction().deltaLog();
+        for (AddFile file : pending.added()) {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(log.dataPath(), file.toPath());
+            try {
+                path.getFileSystem(log.newDeltaHadoopConf()).delete(path, false);
+            }
+            catch (Exception e) { // IOExceptions, also thrown undeclared from Scala
+                LOG.warn("Could not delete the uncommitted file {}: {} (it is not part of the table; VACUUM removes it)", path, Errors.rootMessage(e));
+            }
+        }
+    }
+
+    /** Data files written into a table by a transaction that has not committed them yet. */
+    public record Pending(OptimisticTransaction transaction, List<AddFile> added)
+    {
+        public Pending
+        {
+            requireNonNull(transaction, "transaction is null");
+            added = List.copyOf(requireNonNull(added, "added is null"));
+        }
+
+        public long readVersion()
+        {
+            return transaction.readVersion();
+        }
     }
 
     /**
@@ -219,7 +316,11 @@ public final class DeltaPublisher
      */
     private void requireDeclaredSchema(TableSpec spec, String path)
     {
-        StructType actual = DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).schema();
+        requireDeclaredSchema(spec, path, DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).schema());
+    }
+
+    private static void requireDeclaredSchema(TableSpec spec, String path, StructType actual)
+    {
         List<String> problems = new ArrayList<>();
         Map<String, StructField> existing = new LinkedHashMap<>();
         for (StructField field : actual.fields()) {

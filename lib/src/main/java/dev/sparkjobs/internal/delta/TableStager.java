@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -22,16 +23,28 @@ import dev.sparkjobs.api.TableSpec;
 import dev.sparkjobs.api.WriteMode;
 import dev.sparkjobs.errors.Errors;
 
-/** Aligns a job's DataFrame to its table's declared schema and persists it for checks and publish. */
+/**
+ * Aligns a job's DataFrame to its table's declared schema and stages it for checks and publish:
+ * with a publisher, a table replaced by partition or overwritten is computed once, straight into
+ * uncommitted data files of the Delta table (checks then read those files, the publish commits
+ * them); other tables, and every table without a publisher, are persisted in Spark's cache.
+ */
 public final class TableStager
 {
     private final String job;
     private final RunScope scope;
+    private final Optional<DeltaPublisher> publisher;
 
     public TableStager(String job, RunScope scope)
     {
+        this(job, scope, Optional.empty());
+    }
+
+    public TableStager(String job, RunScope scope, Optional<DeltaPublisher> publisher)
+    {
         this.job = requireNonNull(job, "job is null");
         this.scope = requireNonNull(scope, "scope is null");
+        this.publisher = requireNonNull(publisher, "publisher is null");
     }
 
     public StagedTable stage(TableSpec spec, String path, Dataset<Row> result)
@@ -57,8 +70,13 @@ public final class TableStager
         if (!problems.isEmpty()) {
             throw Errors.outputSchemaMismatch(job, spec.name(), problems);
         }
-        Dataset<Row> aligned = result.select(columns.toArray(Column[]::new)).persist(StorageLevel.MEMORY_AND_DISK());
-        return new StagedTable(spec, path, aligned, checksOf(spec));
+        Dataset<Row> aligned = result.select(columns.toArray(Column[]::new));
+        boolean writesFiles = spec.writeMode() instanceof WriteMode.ReplacePartition || spec.writeMode() instanceof WriteMode.Overwrite;
+        if (publisher.isPresent() && writesFiles) {
+            DeltaPublisher.Pending pending = publisher.get().writeUncommitted(spec, path, aligned);
+            return new StagedTable(spec, path, publisher.get().written(pending), checksOf(spec), Optional.of(pending));
+        }
+        return new StagedTable(spec, path, aligned.persist(StorageLevel.MEMORY_AND_DISK()), checksOf(spec));
     }
 
     /** The declared checks, plus what the write mode needs to be safe. */

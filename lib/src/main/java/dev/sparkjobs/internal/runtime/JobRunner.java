@@ -103,6 +103,7 @@ public final class JobRunner
         RunRecord record = RunRecord.started(runId, job.name(), request.logicalDate(), request.env(), scope.mode().configValue(), started,
                 spark.sparkContext().applicationId(), config.redacted());
         List<StagedTable> staged = new ArrayList<>();
+        java.util.Set<DeltaPublisher.Pending> attempted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         java.util.Set<Integer> cachedBefore = java.util.Set.copyOf(JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().keySet());
         try {
             try (var step = steps.start("record run in " + ledger.path())) {
@@ -115,10 +116,10 @@ public final class JobRunner
             try (var step = steps.start("build outputs")) {
                 outputs = job.run(new RunContext(spark, job, runId, scope, config, outputRoot, steps, publisher));
             }
-            staged.addAll(stage(job, outputs, outputRoot, scope));
-            List<CheckEvaluator.TableChecks> checked = check(job, staged, steps, config.get(FrameworkKeys.CHECKS_SAMPLE_ROWS));
+            List<CheckEvaluator.TableChecks> checked = stageAndCheck(job, outputs, outputRoot, scope, publisher, staged, steps,
+                    config.get(FrameworkKeys.CHECKS_SAMPLE_ROWS));
             List<CheckOutcome> outcomes = checked.stream().flatMap(table -> table.outcomes().stream()).toList();
-            List<TableOutcome> published = publish(staged, publisher, steps, config.get(FrameworkKeys.PUBLISH_OPTIMIZE), checked);
+            List<TableOutcome> published = publish(staged, publisher, steps, config.get(FrameworkKeys.PUBLISH_OPTIMIZE), checked, attempted);
             List<CheckOutcome> warnings = outcomes.stream().filter(outcome -> !outcome.passed()).toList();
             List<String> allWarnings = new ArrayList<>(outputs.warnings());
             warnings.forEach(warning -> allWarnings.add(warning.describe()));
@@ -135,13 +136,23 @@ public final class JobRunner
             throw unchecked;
         }
         finally {
-            staged.forEach(table -> table.rows().unpersist(false));
+            staged.forEach(table -> {
+                table.rows().unpersist(false);
+                table.pending().filter(pending -> !attempted.contains(pending)).ifPresent(publisher::discard);
+            });
             releaseCachedDuring(spark, cachedBefore);
             spark.sparkContext().removeSparkListener(metrics);
         }
     }
 
-    private static List<StagedTable> stage(Job job, JobOutputs outputs, String outputRoot, RunScope scope)
+    /**
+     * Stages every table (computing it: into uncommitted Delta files or Spark's cache) and evaluates
+     * its checks, one step per table; fails, before anything is published, when an error-level
+     * check failed on any table. Staged tables are added to {@code staged} as they are made, so
+     * that the caller can release them whatever happens.
+     */
+    private static List<CheckEvaluator.TableChecks> stageAndCheck(Job job, JobOutputs outputs, String outputRoot, RunScope scope, DeltaPublisher publisher,
+            List<StagedTable> staged, StepLabels steps, int sampleRows)
     {
         Map<String, TableSpec> declared = new LinkedHashMap<>();
         job.outputs().forEach(spec -> declared.put(spec.name(), spec));
@@ -149,21 +160,14 @@ public final class JobRunner
         if (!undeclared.isEmpty()) {
             throw Errors.undeclaredOutput(job.name(), undeclared, declared.keySet());
         }
-        TableStager stager = new TableStager(job.name(), scope);
-        List<StagedTable> staged = new ArrayList<>();
-        for (Map.Entry<String, Dataset<Row>> table : outputs.tables().entrySet()) {
-            staged.add(stager.stage(declared.get(table.getKey()), Locations.child(outputRoot, table.getKey()), table.getValue()));
-        }
-        return staged;
-    }
-
-    private static List<CheckEvaluator.TableChecks> check(Job job, List<StagedTable> staged, StepLabels steps, int sampleRows)
-    {
+        TableStager stager = new TableStager(job.name(), scope, Optional.of(publisher));
         CheckEvaluator evaluator = new CheckEvaluator(sampleRows);
         List<CheckEvaluator.TableChecks> checked = new ArrayList<>();
-        for (StagedTable table : staged) {
-            try (var step = steps.start("compute and check " + table.name())) {
-                checked.add(evaluator.evaluate(table));
+        for (Map.Entry<String, Dataset<Row>> table : outputs.tables().entrySet()) {
+            try (var step = steps.start("compute and check " + table.getKey())) {
+                StagedTable stagedTable = stager.stage(declared.get(table.getKey()), Locations.child(outputRoot, table.getKey()), table.getValue());
+                staged.add(stagedTable);
+                checked.add(evaluator.evaluate(stagedTable));
             }
         }
         List<CheckOutcome> failures = checked.stream().flatMap(table -> table.outcomes().stream()).filter(CheckOutcome::failsRun).toList();
@@ -174,7 +178,7 @@ public final class JobRunner
     }
 
     private static List<TableOutcome> publish(List<StagedTable> staged, DeltaPublisher publisher, StepLabels steps, boolean optimize,
-            List<CheckEvaluator.TableChecks> checked)
+            List<CheckEvaluator.TableChecks> checked, java.util.Set<DeltaPublisher.Pending> attempted)
     {
         Map<String, Long> rowCounts = new LinkedHashMap<>();
         checked.forEach(table -> rowCounts.put(table.table(), table.rows()));
@@ -182,8 +186,14 @@ public final class JobRunner
         Map<String, Optional<Long>> before = new LinkedHashMap<>();
         for (StagedTable table : staged) {
             try (var step = steps.start("publish " + table.name())) {
-                publisher.createIfMissing(table.spec(), table.path());
-                before.put(table.path(), publisher.currentVersion(table.path()));
+                if (table.pending().isPresent()) {
+                    before.put(table.path(), Optional.of(table.pending().get().readVersion()));
+                    attempted.add(table.pending().get()); // never discard files a commit may have made part of the table
+                }
+                else {
+                    publisher.createIfMissing(table.spec(), table.path());
+                    before.put(table.path(), publisher.currentVersion(table.path()));
+                }
                 long version = publisher.publish(table);
                 if (optimize) {
                     publisher.optimize(table);

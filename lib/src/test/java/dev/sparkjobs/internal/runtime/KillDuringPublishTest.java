@@ -29,8 +29,8 @@ import dev.sparkjobs.testing.SharedSpark;
 import dev.sparkjobs.testing.TestFiles;
 
 /**
- * A driver killed with SIGKILL while it writes a table's files leaves the table readable at its
- * previous version; a re-run of the date then publishes normally.
+ * A driver killed with SIGKILL while it writes a table's files (before committing them) leaves the
+ * table readable at its previous version; a re-run of the date then publishes normally.
  */
 @ExtendWith(SharedSpark.class)
 class KillDuringPublishTest
@@ -71,7 +71,8 @@ class KillDuringPublishTest
         String childOutput = Files.readString(work.resolve("child.log"));
         assertThat(killedWhileWriting).as("the child was killed while writing new files; its output:\n%s", childOutput).isTrue();
         assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
-        assertThat(childOutput).as("it was publishing").contains("| publish daily_totals");
+        // the table's files are written (uncommitted) while it is computed and checked; the publish only commits them
+        assertThat(childOutput).as("it was writing the table").contains("| compute and check daily_totals");
 
         long versionAfter = DeltaTable.forPath(spark, table).history(1).first().<Long>getAs("version");
         assertThat(versionAfter).as("no commit happened").isEqualTo(versionBefore);

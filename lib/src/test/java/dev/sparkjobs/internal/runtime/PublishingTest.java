@@ -82,6 +82,17 @@ class PublishingTest
         return DeltaTable.forPath(spark, lake + "/" + name).history(1).select("version").first().getLong(0);
     }
 
+    /** Every Parquet file under the table's folder, committed or not. */
+    private List<String> dataFiles(String name)
+    {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(Path.of(lake, name))) {
+            return files.map(Path::toString).filter(file -> file.endsWith(".parquet") && !file.contains("_delta_log")).sorted().toList();
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private Dataset<Row> daily(Object[]... rows)
     {
         List<Row> list = new ArrayList<>();
@@ -190,6 +201,7 @@ class PublishingTest
         long daily = version("daily_totals");
         long accounts = version("account_totals");
         long seen = version("events_seen");
+        List<String> dailyFiles = dataFiles("daily_totals");
 
         writeEvents(List.of("2024-09-01,a,10.0", "2024-09-01,b,-4.0", "2024-09-01,,3.0"));
         CliRun failed = run("2024-09-01");
@@ -203,6 +215,7 @@ class PublishingTest
         assertThat(version("daily_totals")).as("daily_totals untouched").isEqualTo(daily);
         assertThat(version("account_totals")).as("account_totals untouched").isEqualTo(accounts);
         assertThat(version("events_seen")).as("events_seen untouched").isEqualTo(seen);
+        assertThat(dataFiles("daily_totals")).as("the failed run's uncommitted files of daily_totals are deleted").isEqualTo(dailyFiles);
         DataFrameAssertions.assertSameRows("previous rows still there",
                 daily(new Object[] {"2024-09-01", "a", 15.5, 2L}, new Object[] {"2024-09-01", "b", 1.0, 1L}), table("daily_totals"), 1e-9);
     }
