@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /** Everything a job's run may use. */
 public interface JobContext
@@ -41,6 +42,16 @@ public interface JobContext
 
     /** The currently published version of one of this job's output tables, if it exists. */
     Optional<Dataset<Row>> readPublishedTable(String tableName);
+
+    /**
+     * Persists an intermediate result that several output tables are computed from (memory, then
+     * disk). The framework releases it when the run ends, after publishing, whatever the outcome;
+     * a context outside a run only persists it.
+     */
+    default Dataset<Row> persist(Dataset<Row> rows)
+    {
+        return rows.persist(StorageLevel.MEMORY_AND_DISK());
+    }
 
     /**
      * Labels the Spark work done until the returned step is closed (Spark UI job group and

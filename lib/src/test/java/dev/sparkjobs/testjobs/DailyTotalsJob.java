@@ -100,8 +100,9 @@ public final class DailyTotalsJob
     @Override
     public JobOutputs run(JobContext context)
     {
-        Dataset<Row> events = context.readInput("events", InputFormat.AUTO)
-                .select(to_date(col("event_date")).as("event_date"), col("account"), col("amount").cast(DataTypes.DoubleType).as("amount"));
+        // persisted through the context: three tables are computed from it, and the framework releases it
+        Dataset<Row> events = context.persist(context.readInput("events", InputFormat.AUTO)
+                .select(to_date(col("event_date")).as("event_date"), col("account"), col("amount").cast(DataTypes.DoubleType).as("amount")));
         long repeat = context.config().get(REPEAT);
         if (repeat > 1) {
             events = events.withColumn("copy", explode(sequence(lit(1L), lit(repeat))))

@@ -102,6 +102,7 @@ public final class JobRunner
         RunLedger ledger = new RunLedger(spark, outputRoot, publisher);
         RunRecord record = RunRecord.started(runId, job.name(), request.logicalDate(), request.env(), scope.mode().configValue(), started,
                 spark.sparkContext().applicationId(), config.redacted());
+        RunContext context = new RunContext(spark, job, runId, scope, config, outputRoot, steps, publisher);
         List<StagedTable> staged = new ArrayList<>();
         java.util.Set<DeltaPublisher.Pending> attempted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         java.util.Set<Integer> cachedBefore = java.util.Set.copyOf(JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().keySet());
@@ -114,7 +115,7 @@ public final class JobRunner
             }
             JobOutputs outputs;
             try (var step = steps.start("build outputs")) {
-                outputs = job.run(new RunContext(spark, job, runId, scope, config, outputRoot, steps, publisher));
+                outputs = job.run(context);
             }
             List<CheckEvaluator.TableChecks> checked = stageAndCheck(job, outputs, outputRoot, scope, publisher, staged, steps,
                     config.get(FrameworkKeys.CHECKS_SAMPLE_ROWS));
@@ -140,6 +141,7 @@ public final class JobRunner
                 table.rows().unpersist(false);
                 table.pending().filter(pending -> !attempted.contains(pending)).ifPresent(publisher::discard);
             });
+            context.releasePersisted();
             releaseCachedDuring(spark, cachedBefore);
             spark.sparkContext().removeSparkListener(metrics);
         }

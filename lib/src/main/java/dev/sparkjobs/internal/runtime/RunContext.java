@@ -31,6 +31,7 @@ final class RunContext
     private final String outputRoot;
     private final StepLabels steps;
     private final DeltaPublisher publisher;
+    private final List<Dataset<Row>> persisted = new java.util.ArrayList<>();
 
     RunContext(SparkSession spark, Job job, String runId, RunScope scope, JobConfig config, String outputRoot, StepLabels steps, DeltaPublisher publisher)
     {
@@ -121,6 +122,21 @@ final class RunContext
     {
         String path = Locations.child(outputRoot, tableName);
         return publisher.currentVersion(path).map(version -> spark.read().format("delta").option("versionAsOf", version).load(path));
+    }
+
+    @Override
+    public synchronized Dataset<Row> persist(Dataset<Row> rows)
+    {
+        Dataset<Row> cached = JobContext.super.persist(rows);
+        persisted.add(cached);
+        return cached;
+    }
+
+    /** Releases what the job persisted (from Spark's cache manager too, so no later query is answered from it). */
+    synchronized void releasePersisted()
+    {
+        persisted.forEach(rows -> rows.unpersist(false));
+        persisted.clear();
     }
 
     @Override

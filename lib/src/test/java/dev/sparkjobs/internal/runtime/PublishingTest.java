@@ -148,6 +148,15 @@ class PublishingTest
     }
 
     @Test
+    void whatTheJobPersistedIsGoneFromTheCacheManagerAfterTheRun()
+    {
+        spark.catalog().clearCache();
+        assertSucceeded(run("2024-09-01"));
+        assertThat(spark.sharedState().cacheManager().isEmpty())
+                .as("the events the job persisted through its context are released: no later query reads them from the cache").isTrue();
+    }
+
+    @Test
     void csvInputsFollowRfc4180Quoting()
     {
         writeEvents(List.of("2024-09-01,\"team \"\"blue\"\", EU\",2.0"));
