@@ -109,8 +109,8 @@ public final class DefectImageStatsJob
         Broadcast<SerializableConfiguration> hadoop = context.spark().sparkContext().broadcast(
                 new SerializableConfiguration(context.spark().sparkContext().hadoopConfiguration()),
                 scala.reflect.ClassTag$.MODULE$.apply(SerializableConfiguration.class));
-        Dataset<Row> decoded = DecodeImages.apply(catalog.repartition(decodeTasks(context, inScope)), hadoop, context.config().get(MIN_SHARPNESS))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        // decoded once: every table comes from it; the framework releases it after publishing
+        Dataset<Row> decoded = context.persist(DecodeImages.apply(catalog.repartition(decodeTasks(context, inScope)), hadoop, context.config().get(MIN_SHARPNESS)));
         try (var step = context.step("decode " + inScope + " images of " + day)) {
             summarise(decoded, outputs);
         }
