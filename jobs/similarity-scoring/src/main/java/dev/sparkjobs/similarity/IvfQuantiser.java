@@ -19,8 +19,9 @@ public final class IvfQuantiser
     private static final long serialVersionUID = 1L;
 
     private final int dimension;
-    private final float[] centroids;
     private final float[] squaredNorms;
+    /** The centroids dimension-major (component j of every centroid contiguous), for SIMD-friendly scoring. */
+    private final float[] transposed;
 
     public IvfQuantiser(int dimension, float[][] centroids)
     {
@@ -28,15 +29,37 @@ public final class IvfQuantiser
             throw new IllegalArgumentException("a quantiser needs at least one centroid");
         }
         this.dimension = dimension;
-        this.centroids = new float[centroids.length * dimension];
         this.squaredNorms = new float[centroids.length];
         for (int list = 0; list < centroids.length; list++) {
             if (centroids[list].length != dimension) {
                 throw new IllegalArgumentException("centroid " + list + " has " + centroids[list].length + " values, expected " + dimension);
             }
-            System.arraycopy(centroids[list], 0, this.centroids, list * dimension, dimension);
             squaredNorms[list] = Vectors.dot(centroids[list], centroids[list]);
         }
+        this.transposed = new float[centroids.length * dimension];
+        for (int list = 0; list < centroids.length; list++) {
+            for (int i = 0; i < dimension; i++) {
+                transposed[i * centroids.length + list] = centroids[list][i];
+            }
+        }
+    }
+
+    /** Squared Euclidean distance to every centroid, less the query's own squared norm (the same for all lists). */
+    private float[] distances(float[] vector)
+    {
+        int lists = squaredNorms.length;
+        float[] dots = new float[lists];
+        for (int i = 0; i < dimension; i++) {
+            float value = vector[i];
+            int row = i * lists;
+            for (int list = 0; list < lists; list++) {
+                dots[list] += value * transposed[row + list];
+            }
+        }
+        for (int list = 0; list < lists; list++) {
+            dots[list] = squaredNorms[list] - 2 * dots[list];
+        }
+        return dots;
     }
 
     /**
@@ -90,8 +113,9 @@ public final class IvfQuantiser
     {
         int best = 0;
         float bestDistance = Float.POSITIVE_INFINITY;
+        float[] all = distances(vector);
         for (int list = 0; list < squaredNorms.length; list++) {
-            float distance = squaredNorms[list] - 2 * Vectors.dot(vector, centroids, list * dimension);
+            float distance = all[list];
             if (distance < bestDistance) {
                 bestDistance = distance;
                 best = list;
@@ -107,8 +131,9 @@ public final class IvfQuantiser
         int[] nearest = new int[wanted];
         float[] distances = new float[wanted];
         int size = 0;
+        float[] all = distances(vector);
         for (int list = 0; list < squaredNorms.length; list++) {
-            float distance = squaredNorms[list] - 2 * Vectors.dot(vector, centroids, list * dimension);
+            float distance = all[list];
             if (size == wanted && distance >= distances[size - 1]) {
                 continue;
             }

@@ -145,7 +145,7 @@ public final class IvfSearch
     static final long PARTITION_BYTES = 32L << 20;
 
     /** spark.sql.shuffle.partitions, raised so that no partition of an estimated {@code bytes} holds more than {@link #PARTITION_BYTES}. */
-    static int partitions(SparkSession spark, long bytes)
+    public static int partitions(SparkSession spark, long bytes)
     {
         int configured = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
         return (int) Math.max(configured, Math.min(100_000, (bytes + PARTITION_BYTES - 1) / PARTITION_BYTES));

@@ -14,14 +14,14 @@ public final class SimilarityKeys
 
     public static final ConfigKey<Integer> ANN_LISTS = ConfigKey.ofInteger("ann.lists", 0,
             "Inverted lists (k-means centroids) of the IVF index; 0 means round(sqrt(genuine listings))").withRange(0, 1_000_000);
-    public static final ConfigKey<Integer> ANN_PROBES = ConfigKey.ofInteger("ann.probes", 8,
+    public static final ConfigKey<Integer> ANN_PROBES = ConfigKey.ofInteger("ann.probes", 4,
             "Nearest lists each query searches; more probes: higher recall, more candidates").withRange(1, 1_000_000);
     public static final ConfigKey<Integer> ANN_MAX_LIST_SIZE = ConfigKey.ofInteger("ann.max-list-size", 5000,
             "Lists with more genuine vectors are split into chunks of at most this many, so one skewed list cannot stall a task")
             .withRange(1, 10_000_000);
-    public static final ConfigKey<Integer> ANN_TRAIN_POINTS_PER_LIST = ConfigKey.ofInteger("ann.train-points-per-list", 64,
+    public static final ConfigKey<Integer> ANN_TRAIN_POINTS_PER_LIST = ConfigKey.ofInteger("ann.train-points-per-list", 32,
             "Genuine vectors sampled per list to train the k-means quantiser").withRange(1, 100_000);
-    public static final ConfigKey<Integer> ANN_KMEANS_ITERATIONS = ConfigKey.ofInteger("ann.kmeans-iterations", 10,
+    public static final ConfigKey<Integer> ANN_KMEANS_ITERATIONS = ConfigKey.ofInteger("ann.kmeans-iterations", 5,
             "Maximum iterations of MLlib KMeans when training the quantiser").withRange(1, 1000);
     public static final ConfigKey<String> ANN_KMEANS_INIT = ConfigKey.ofChoice("ann.kmeans-init", "random",
             "Initialisation of MLlib KMeans: random (k sampled points; enough for a coarse quantiser searched with several probes) "
