@@ -29,22 +29,26 @@ import dev.sparkjobs.similarity.IvfQuantiser;
 import dev.sparkjobs.similarity.IvfSearch;
 import dev.sparkjobs.similarity.NeighborRows;
 import dev.sparkjobs.similarity.SampleListings;
+import dev.sparkjobs.similarity.SimilarityKeys;
 import dev.sparkjobs.similarity.Vectors;
 
 /**
  * Top-10 nearest genuine listings for every listing, side by side on generated 128-d listings:
- * the job's IVF search, exact blocked brute force (the same block kernel with one list, so every
- * query meets every genuine block) and MLlib BucketedRandomProjectionLSH.approxSimilarityJoin.
+ * the job's IVF search, exact blocked brute force (the same block kernel with one list cut into
+ * chunks of {@value #EXACT_CHUNK}, so every query meets every genuine chunk) and MLlib
+ * BucketedRandomProjectionLSH.approxSimilarityJoin. Exact search and the LSH join are timed on
+ * random samples of the queries (all genuine listings; the LSH sample is drawn from the exact one)
+ * and extrapolated linearly to all queries; recall is measured on those samples.
  *
  * <pre>
- * bench/run.sh similarity.SimilarityBenchmark compare 200000 [probes] [lshTables] [lshBucket] [lshThreshold]
- * bench/run.sh similarity.SimilarityBenchmark scale 100000 200000 500000 1000000
+ * bench/run.sh similarity.SimilarityBenchmark compare 200000 [probes] [lshTables] [lshBucket] [lshThreshold] [lshQueryFraction] [exactQueryFraction]
  * </pre>
  */
 public final class SimilarityBenchmark
 {
     private static final int K = 10;
     private static final int DIMENSION = 128;
+    static final int EXACT_CHUNK = 16384;
 
     private SimilarityBenchmark() {}
 
@@ -55,21 +59,12 @@ public final class SimilarityBenchmark
                 .config("spark.driver.host", "127.0.0.1").config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "8").config("spark.sql.adaptive.enabled", "false").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
-        if (args[0].equals("compare")) {
-            compare(spark, Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 8, args.length > 3 ? Integer.parseInt(args[3]) : 8,
-                    args.length > 4 ? Double.parseDouble(args[4]) : 0.5, args.length > 5 ? Double.parseDouble(args[5]) : 0.6);
+        if (!args[0].equals("compare")) {
+            throw new IllegalArgumentException("usage: compare LISTINGS [probes] [lshTables] [lshBucket] [lshThreshold] [lshQueryFraction] [exactQueryFraction]");
         }
-        else {
-            for (int i = 1; i < args.length; i++) {
-                int listings = Integer.parseInt(args[i]);
-                Data data = load(spark, listings);
-                long started = System.nanoTime();
-                Result ivf = ivf(spark, data, 8);
-                System.out.printf(Locale.ROOT, "scale n=%d genuine=%d: IVF top-10 %.1f s (lists %d), heap used after %.0f MiB%n", listings,
-                        data.genuineCount(), seconds(started), ivf.lists(), usedMiB());
-                data.release();
-            }
-        }
+        compare(spark, Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 8, args.length > 3 ? Integer.parseInt(args[3]) : 8,
+                args.length > 4 ? Double.parseDouble(args[4]) : 0.5, args.length > 5 ? Double.parseDouble(args[5]) : 0.6,
+                args.length > 6 ? Double.parseDouble(args[6]) : 0.0005, args.length > 7 ? Double.parseDouble(args[7]) : 0.05);
         spark.stop();
     }
 
@@ -110,37 +105,65 @@ public final class SimilarityBenchmark
         return new Data(queries, genuine, genuine.count());
     }
 
-    private static Result ivf(SparkSession spark, Data data, int probes)
+    private static Result ivf(SparkSession spark, Data data, long queries, int probes)
     {
-        AnnSettings settings = new AnnSettings(K, 0, probes, 5000, 64, 10, "k-means||", 42, 0, 0.95);
+        // The job's defaults (SimilarityKeys), but the probes.
+        AnnSettings settings = new AnnSettings(K, 0, probes, SimilarityKeys.ANN_MAX_LIST_SIZE.defaultValue(),
+                SimilarityKeys.ANN_TRAIN_POINTS_PER_LIST.defaultValue(), SimilarityKeys.ANN_KMEANS_ITERATIONS.defaultValue(),
+                SimilarityKeys.ANN_KMEANS_INIT.defaultValue(), SimilarityKeys.ANN_SEED.defaultValue(), 0, 0.95);
         int lists = settings.listsFor(data.genuineCount());
+        long started = System.nanoTime();
         IvfQuantiser quantiser = IvfQuantiser.train(data.genuine(), data.genuineCount(), DIMENSION, lists, settings);
+        double trainSeconds = seconds(started);
+        started = System.nanoTime();
         IvfSearch.Index index = IvfSearch.index(spark, data.genuine(), quantiser, settings.maxListSize());
-        Dataset<Row> neighbors = NeighborRows.merge(IvfSearch.search(spark, index, data.queries(), K, probes), K).persist(StorageLevel.MEMORY_AND_DISK());
+        double indexSeconds = seconds(started);
+        started = System.nanoTime();
+        int mergePartitions = IvfSearch.partitions(spark, queries * Math.min(probes, lists) * (K * 24L + 48));
+        Dataset<Row> neighbors = NeighborRows.merge(IvfSearch.search(spark, index, data.queries(), queries, K, probes), K, mergePartitions)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         neighbors.count();
         index.release();
+        System.out.printf(Locale.ROOT, "IVF phases: train %d lists (%s init, %d iterations) %.1f s, assign %.1f s, search + merge %.1f s; "
+                        + "largest list %d, %d chunks%n", lists, settings.kmeansInit(), settings.kmeansIterations(), trainSeconds, indexSeconds,
+                seconds(started), index.largestList(), index.totalChunks());
         return new Result(neighbors, lists);
     }
 
-    private static void compare(SparkSession spark, int listings, int probes, int lshTables, double lshBucket, double lshThreshold)
+    private static void compare(SparkSession spark, int listings, int probes, int lshTables, double lshBucket, double lshThreshold,
+            double lshQueryFraction, double exactQueryFraction)
             throws Exception
     {
         Data data = load(spark, listings);
-        System.out.printf(Locale.ROOT, "n=%d queries, %d genuine, dim %d, k %d%n", data.queries().count(), data.genuineCount(), DIMENSION, K);
+        long queries = data.queries().count();
+        System.out.printf(Locale.ROOT, "n=%d queries, %d genuine, dim %d, k %d; load average %s%n", queries, data.genuineCount(), DIMENSION, K,
+                loadAverage());
 
         long started = System.nanoTime();
-        Result ivf = ivf(spark, data, probes);
+        Result ivf = ivf(spark, data, queries, probes);
         double ivfSeconds = seconds(started);
+        System.out.printf(Locale.ROOT, "IVF done in %.1f s; load average %s%n", ivfSeconds, loadAverage());
 
+        // Exact brute force costs queries x genuine: it is timed on a random sample of the queries (all genuine
+        // listings) and extrapolated linearly; assigning the genuine side to its chunks is timed apart, as a fixed cost.
+        Dataset<Row> exactQueries = (exactQueryFraction >= 1.0 ? data.queries() : data.queries().sample(false, exactQueryFraction, 3))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long exactQueryCount = exactQueries.count();
         started = System.nanoTime();
         IvfQuantiser single = new IvfQuantiser(DIMENSION, new float[][] {new float[DIMENSION]});
-        IvfSearch.Index blocks = IvfSearch.index(spark, data.genuine(), single, 4096);
-        Dataset<Row> exact = NeighborRows.merge(IvfSearch.search(spark, blocks, data.queries(), K, 1), K).persist(StorageLevel.MEMORY_AND_DISK());
+        IvfSearch.Index blocks = IvfSearch.index(spark, data.genuine(), single, EXACT_CHUNK);
+        blocks.assigned().count();
+        double exactFixedSeconds = seconds(started);
+        long routed = exactQueryCount * blocks.totalChunks();
+        Dataset<Row> exact = NeighborRows.merge(IvfSearch.search(spark, blocks, exactQueries, routed, K, 1), K,
+                IvfSearch.partitions(spark, routed * (K * 24L + 48))).persist(StorageLevel.MEMORY_AND_DISK());
         exact.count();
         blocks.release();
-        double exactSeconds = seconds(started);
+        double exactSampleSeconds = seconds(started);
+        double exactSeconds = exactFixedSeconds + (exactSampleSeconds - exactFixedSeconds) * queries / (double) exactQueryCount;
+        System.out.printf(Locale.ROOT, "exact on %d of %d queries done in %.1f s (%d chunks, assigning them %.1f s); load average %s%n",
+                exactQueryCount, queries, exactSampleSeconds, blocks.totalChunks(), exactFixedSeconds, loadAverage());
 
-        started = System.nanoTime();
         UDF1<byte[], Vector> toVector = bytes -> {
             float[] values = Vectors.fromBytes(bytes);
             double[] doubles = new double[values.length];
@@ -149,7 +172,12 @@ public final class SimilarityBenchmark
             }
             return org.apache.spark.ml.linalg.Vectors.dense(doubles);
         };
-        Dataset<Row> lshQueries = data.queries().select(col("listing_id"), udf(toVector, SQLDataTypes.VectorType()).apply(col("vector")).as("features"));
+        Dataset<Row> sampledQueries = (lshQueryFraction >= exactQueryFraction ? exactQueries
+                : exactQueries.sample(false, lshQueryFraction / exactQueryFraction, 7))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long lshQueryCount = sampledQueries.count();
+        started = System.nanoTime();
+        Dataset<Row> lshQueries = sampledQueries.select(col("listing_id"), udf(toVector, SQLDataTypes.VectorType()).apply(col("vector")).as("features"));
         Dataset<Row> lshGenuine = data.genuine().select(col("listing_id"), udf(toVector, SQLDataTypes.VectorType()).apply(col("vector")).as("features"));
         BucketedRandomProjectionLSHModel model = new BucketedRandomProjectionLSH().setBucketLength(lshBucket).setNumHashTables(lshTables)
                 .setSeed(42).setInputCol("features").setOutputCol("hashes").fit(lshGenuine);
@@ -163,15 +191,47 @@ public final class SimilarityBenchmark
                 .persist(StorageLevel.MEMORY_AND_DISK());
         lsh.count();
         double lshSeconds = seconds(started);
+        // The part of the LSH run that does not grow with the queries: hashing the genuine side.
+        started = System.nanoTime();
+        model.transform(lshGenuine).select(org.apache.spark.sql.functions.size(col("hashes"))).agg(org.apache.spark.sql.functions.sum(col("size(hashes)")))
+                .first();
+        double lshGenuineSeconds = seconds(started);
+        double lshExtrapolated = lshQueryFraction >= 1.0 ? lshSeconds
+                : lshGenuineSeconds + (lshSeconds - lshGenuineSeconds) * queries / (double) lshQueryCount;
 
-        double ivfRecall = AnnQuality.recall(ivf.neighbors(), exact);
-        double lshRecall = AnnQuality.recall(lsh, exact);
-        System.out.printf(Locale.ROOT, "IVF (lists %d, probes %d): %.1f s, recall@10 %.4f%n", ivf.lists(), probes, ivfSeconds, ivfRecall);
-        System.out.printf(Locale.ROOT, "exact blocked brute force: %.1f s (%.1fx the IVF time)%n", exactSeconds, exactSeconds / ivfSeconds);
-        System.out.printf(Locale.ROOT, "MLlib BucketedRandomProjectionLSH (tables %d, bucket %.2f, threshold %.2f): %.1f s, recall@10 %.4f (%.1fx the IVF time)%n",
-                lshTables, lshBucket, lshThreshold, lshSeconds, lshRecall, lshSeconds / ivfSeconds);
-        System.out.printf(Locale.ROOT, "heap used %.0f MiB%n", usedMiB());
+        double ivfRecall = AnnQuality.recall(ivf.neighbors().join(exactQueries.select("listing_id"), "listing_id"), exact);
+        double lshRecall = AnnQuality.recall(lsh, exact.join(sampledQueries.select("listing_id"), "listing_id"));
+        System.out.printf(Locale.ROOT, "IVF (lists %d, probes %d): %.1f s, recall@10 %.4f (on the %d exact queries)%n", ivf.lists(), probes,
+                ivfSeconds, ivfRecall, exactQueryCount);
+        System.out.printf(Locale.ROOT, "exact blocked brute force: %.1f s on %d queries; for all queries %s%.1f s (%.1fx the IVF time)%n",
+                exactSampleSeconds, exactQueryCount, exactQueryFraction >= 1.0 ? "" : "extrapolated linearly ", exactSeconds, exactSeconds / ivfSeconds);
+        System.out.printf(Locale.ROOT, "MLlib BucketedRandomProjectionLSH (tables %d, bucket %.2f, threshold %.2f) on %d of %d queries: %.1f s "
+                        + "(hashing the genuine side alone %.1f s), recall@10 %.4f; for all queries %s%.1f s (%.1fx the IVF time)%n",
+                lshTables, lshBucket, lshThreshold, lshQueryCount, queries, lshSeconds, lshGenuineSeconds, lshRecall,
+                lshQueryFraction >= 1.0 ? "" : "extrapolated linearly ", lshExtrapolated, lshExtrapolated / ivfSeconds);
+        System.out.printf(Locale.ROOT, "peak heap (sum of pool peaks) %.0f MiB, peak RSS %s; load average %s%n", peakHeapMiB(), peakRss(), loadAverage());
+        exactQueries.unpersist();
         data.release();
+    }
+
+    private static String loadAverage()
+            throws java.io.IOException
+    {
+        return Files.readString(Path.of("/proc/loadavg")).trim();
+    }
+
+    private static double peakHeapMiB()
+    {
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum() / 1048576.0;
+    }
+
+    private static String peakRss()
+            throws java.io.IOException
+    {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(line -> line.startsWith("VmHWM"))
+                .map(line -> line.substring(6).trim()).findFirst().orElse("?");
     }
 
     private static double seconds(long started)
@@ -179,8 +239,4 @@ public final class SimilarityBenchmark
         return (System.nanoTime() - started) / 1e9;
     }
 
-    private static double usedMiB()
-    {
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
-    }
 }
