@@ -90,11 +90,9 @@ public final class CostAnalysisJob
         }
         // The line items are never cached: cost_line_items and cost_rejects read the files again
         // (only the columns they use), and every other table and the counts below come from the
-        // daily grain, read once and cached. The run id makes the cached plan this run's own, so a
-        // later run in the same session (tests, notebooks, demo) never gets it back from Spark's
-        // cache after the files changed.
+        // daily grain, read once and cached for the run (the framework releases it when the run ends).
         int partitions = Math.max(1, context.spark().sparkContext().defaultParallelism());
-        Dataset<Row> grain = RunCache.persist(CostGrain.of(items, partitions).withColumn("_run_id", lit(context.runId()))).drop("_run_id");
+        Dataset<Row> grain = context.persist(CostGrain.of(items, partitions));
 
         Row counts;
         try (var step = context.step("read billing rows, count rejects and sum them to a daily grain")) {
@@ -105,7 +103,6 @@ public final class CostAnalysisJob
         long rejected = counts.isNullAt(1) ? 0 : counts.getLong(1);
         long splitRowCount = counts.isNullAt(2) ? 0 : counts.getLong(2);
         if (rejected > settings.rejectsMaxFraction() * rows) {
-            RunCache.release();
             throw Errors.tooManyRejects(NAME, BillingReader.INPUT_KEY, rejected, rows, settings.rejectsMaxFraction());
         }
 

@@ -3,6 +3,7 @@ package dev.sparkjobs.costanalysis;
 import static java.util.Objects.requireNonNull;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,9 @@ import dev.sparkjobs.internal.runtime.Locations;
 final class TestRun
         implements JobContext
 {
+    /** What the latest run persisted: released when the next one starts. */
+    private static final List<Dataset<Row>> PERSISTED = new ArrayList<>();
+
     private final SparkSession spark;
     private final RunScope scope;
     private final Map<String, String> settings;
@@ -60,6 +64,7 @@ final class TestRun
         for (int i = 0; i < keyValues.length; i += 2) {
             settings.put(keyValues[i], keyValues[i + 1]);
         }
+        releasePersisted();
         CostAnalysisJob job = new CostAnalysisJob();
         JobOutputs outputs = job.run(new TestRun(spark, scope, settings));
         TableStager stager = new TableStager(job.name(), scope);
@@ -69,6 +74,23 @@ final class TestRun
             aligned.put(spec.name(), stager.stage(spec, "unused", rows).rows());
         }
         return new Outputs(aligned, outputs);
+    }
+
+    /** As the framework does when a run ends: no later run gets an earlier run's rows back from Spark's cache. */
+    private static synchronized void releasePersisted()
+    {
+        PERSISTED.forEach(rows -> rows.unpersist(false));
+        PERSISTED.clear();
+    }
+
+    @Override
+    public Dataset<Row> persist(Dataset<Row> rows)
+    {
+        Dataset<Row> cached = JobContext.super.persist(rows);
+        synchronized (TestRun.class) {
+            PERSISTED.add(cached);
+        }
+        return cached;
     }
 
     record Outputs(Map<String, Dataset<Row>> tables, JobOutputs raw)
