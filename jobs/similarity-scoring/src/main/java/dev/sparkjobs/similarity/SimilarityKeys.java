@@ -21,7 +21,7 @@ public final class SimilarityKeys
             .withRange(1, 10_000_000);
     public static final ConfigKey<Integer> ANN_TRAIN_POINTS_PER_LIST = ConfigKey.ofInteger("ann.train-points-per-list", 32,
             "Genuine vectors sampled per list to train the k-means quantiser").withRange(1, 100_000);
-    public static final ConfigKey<Integer> ANN_KMEANS_ITERATIONS = ConfigKey.ofInteger("ann.kmeans-iterations", 5,
+    public static final ConfigKey<Integer> ANN_KMEANS_ITERATIONS = ConfigKey.ofInteger("ann.kmeans-iterations", 3,
             "Maximum iterations of MLlib KMeans when training the quantiser").withRange(1, 1000);
     public static final ConfigKey<String> ANN_KMEANS_INIT = ConfigKey.ofChoice("ann.kmeans-init", "random",
             "Initialisation of MLlib KMeans: random (k sampled points; enough for a coarse quantiser searched with several probes) "

@@ -174,7 +174,7 @@ class UnitsTest
         assertThat(SimilarityKeys.K.defaultValue()).isEqualTo(10);
         assertThat(SimilarityKeys.ANN_LISTS.defaultValue()).as("0: sqrt(genuine)").isZero();
         assertThat(SimilarityKeys.ANN_PROBES.defaultValue()).isEqualTo(4);
-        assertThat(SimilarityKeys.ANN_KMEANS_ITERATIONS.defaultValue()).isEqualTo(5);
+        assertThat(SimilarityKeys.ANN_KMEANS_ITERATIONS.defaultValue()).isEqualTo(3);
         assertThat(SimilarityKeys.ANN_QUALITY_SAMPLE.defaultValue()).isEqualTo(500);
         assertThat(SimilarityKeys.ANN_KMEANS_INIT.defaultValue()).isEqualTo("random");
         assertThat(SimilarityKeys.ANN_MIN_RECALL.defaultValue()).isEqualTo(0.95);
