@@ -144,10 +144,11 @@ public final class DeltaPublisher
      */
     public Pending writeUncommitted(TableSpec spec, String path, Dataset<Row> rows)
     {
+        boolean created = currentVersion(path).isEmpty();
         createIfMissing(spec, path);
         OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
         requireDeclaredSchema(spec, path, transaction.snapshot().schema());
-        return new Pending(transaction, addedFiles(transaction.writeFiles(rows)));
+        return new Pending(transaction, addedFiles(transaction.writeFiles(rows)), created);
     }
 
     /** The rows of the files written by {@link #writeUncommitted}, with their partition values. */
@@ -194,23 +195,36 @@ public final class DeltaPublisher
                 new DeltaOperations.Write(SaveMode.Overwrite, Option.apply(toSeq(spec.partitionColumns())), Option.apply(predicate), Option.apply(runId)));
     }
 
-    /** Deletes the files of a write that will not be committed (best effort: readers never see them anyway). */
+    /**
+     * Deletes the files of a write that will not be committed (best effort: readers never see them
+     * anyway), and the table itself when this write created it and nothing was committed to it since,
+     * so that a failed first run leaves no table behind.
+     */
     public void discard(Pending pending)
     {
         DeltaLog log = pending.transaction().deltaLog();
-        for (AddFile file : pending.added()) {
-            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(log.dataPath(), file.toPath());
-            try {
-                path.getFileSystem(log.newDeltaHadoopConf()).delete(path, false);
+        org.apache.hadoop.fs.Path table = log.dataPath();
+        try {
+            org.apache.hadoop.fs.FileSystem fs = table.getFileSystem(log.newDeltaHadoopConf());
+            if (pending.createdTable() && currentVersion(table.toString()).equals(Optional.of(pending.readVersion()))) {
+                fs.delete(table, true);
+                return;
             }
-            catch (Exception e) { // IOExceptions, also thrown undeclared from Scala
-                LOG.warn("Could not delete the uncommitted file {}: {} (it is not part of the table; VACUUM removes it)", path, Errors.rootMessage(e));
+            for (AddFile file : pending.added()) {
+                fs.delete(new org.apache.hadoop.fs.Path(table, file.toPath()), false);
             }
+        }
+        catch (Exception e) { // IOExceptions, also thrown undeclared from Scala
+            LOG.warn("Could not delete the uncommitted files of {}: {} (they are not part of the table; VACUUM removes them)", table, Errors.rootMessage(e));
         }
     }
 
-    /** Data files written into a table by a transaction that has not committed them yet. */
-    public record Pending(OptimisticTransaction transaction, List<AddFile> added)
+    /**
+     * Data files written into a table by a transaction that has not committed them yet.
+     *
+     * @param createdTable whether this write created the (empty) table
+     */
+    public record Pending(OptimisticTransaction transaction, List<AddFile> added, boolean createdTable)
     {
         public Pending
         {

@@ -230,6 +230,16 @@ class PublishingTest
     }
 
     @Test
+    void failedFirstRunLeavesNoTableBehind()
+    {
+        writeEvents(List.of("2024-09-01,a,10.0", "2024-09-01,b,-4.0"));
+        CliRun failed = run("2024-09-01");
+        assertThat(failed.exitCode()).as(failed.transcript()).isEqualTo(3);
+        assertThat(Path.of(lake, "daily_totals")).as("daily_totals, which the run would have created").doesNotExist();
+        assertThat(Path.of(lake, "account_totals")).as("account_totals, which the run would have created").doesNotExist();
+    }
+
+    @Test
     void scopeAllRecomputesEveryPartitionFound()
     {
         assertSucceeded(run("2024-09-01", "scope=all"));
