@@ -33,6 +33,8 @@ import dev.sparkjobs.api.TableSpec;
 public final class DefectImageStatsJob
         implements Job
 {
+    private static final long IMAGES_PER_OUTPUT_FILE = 100_000;
+
     public static final String NAME = "defect-image-stats";
 
     static final ConfigKey<String> IMAGES_GLOB = ConfigKey.ofString("input.images.glob", "*.{png,jpg,jpeg}",
@@ -120,7 +122,8 @@ public final class DefectImageStatsJob
         Dataset<Row> features = decoded.select(Tables.IMAGE_FEATURES.schema().fieldNames()[0],
                 java.util.Arrays.stream(Tables.IMAGE_FEATURES.schema().fieldNames()).skip(1).toArray(String[]::new));
         Dataset<Row> history = history(context, features);
-        outputs.table(Tables.IMAGE_FEATURES.name(), features);
+        // one file per ~100k images and date, not one per decode task (hundreds of tiny files per date)
+        outputs.table(Tables.IMAGE_FEATURES.name(), features.coalesce(outputFiles(context, inScope)));
         outputs.table(Tables.DEFECT_STATS_DAILY.name(), DefectStatistics.daily(features));
         outputs.table(Tables.DEFECT_PARETO.name(), DefectStatistics.pareto(monthsOfRun(context, history)));
         outputs.table(Tables.LOT_YIELD.name(), DefectStatistics.lotYield(lotsOfRun(context, history, features)));
@@ -132,6 +135,12 @@ public final class DefectImageStatsJob
             outputs.warning("input.process is not set: process_correlation is left as it is");
         }
         return outputs.build();
+    }
+
+    static int outputFiles(JobContext context, long images)
+    {
+        long wanted = (images + IMAGES_PER_OUTPUT_FILE - 1) / IMAGES_PER_OUTPUT_FILE;
+        return (int) Math.max(1, Math.min(wanted, context.spark().sparkContext().defaultParallelism()));
     }
 
     private static int decodeTasks(JobContext context, long images)

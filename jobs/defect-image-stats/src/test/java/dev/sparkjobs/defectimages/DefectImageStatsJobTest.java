@@ -79,6 +79,7 @@ class DefectImageStatsJobTest
         Map<String, Row> features = table("image_features").collectAsList().stream()
                 .collect(Collectors.toMap(row -> row.getAs("image_id"), row -> row));
         assertThat(features.keySet()).as("images captured on 2024-09-02, the unlabeled one dated by its file time").containsExactlyInAnyOrder("a", "b", "c", "d", "e", "f");
+        assertThat(table("image_features").inputFiles()).as("6 images of one date (decoded in 4 tasks) are written as one file").hasSize(1);
 
         Row a = features.get("a");
         assertThat(List.of(a.getAs("capture_date"), a.getAs("line_id"), a.getAs("process_step"), a.getAs("lot_id"), a.getAs("camera_id"),
