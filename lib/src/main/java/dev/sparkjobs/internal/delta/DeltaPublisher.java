@@ -148,7 +148,13 @@ public final class DeltaPublisher
         createIfMissing(spec, path);
         OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
         requireDeclaredSchema(spec, path, transaction.snapshot().schema());
-        return new Pending(transaction, addedFiles(transaction.writeFiles(rows)), created);
+        try {
+            return new Pending(transaction, addedFiles(transaction.writeFiles(rows)), created);
+        }
+        catch (Exception failure) { // the job's computation failed (Spark exceptions are checked, thrown undeclared): nothing to discard later
+            discard(new Pending(transaction, List.of(), created));
+            throw failure;
+        }
     }
 
     /** The rows of the files written by {@link #writeUncommitted}, with their partition values. */

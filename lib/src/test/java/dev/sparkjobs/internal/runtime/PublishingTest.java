@@ -240,6 +240,21 @@ class PublishingTest
     }
 
     @Test
+    void firstRunFailingWhileComputingLeavesNoTableBehind()
+    {
+        writeEvents(List.of("2024-09-01,a,not-a-number"));
+        try {
+            // ANSI casts make the bad amount fail the computation itself, while the table's files are written
+            CliRun failed = run("2024-09-01", "spark.sql.ansi.enabled=true");
+            assertThat(failed.exitCode()).as(failed.transcript()).isEqualTo(1);
+        }
+        finally {
+            spark.conf().unset("spark.sql.ansi.enabled");
+        }
+        assertThat(Path.of(lake, "daily_totals")).as("daily_totals, which the run would have created").doesNotExist();
+    }
+
+    @Test
     void scopeAllRecomputesEveryPartitionFound()
     {
         assertSucceeded(run("2024-09-01", "scope=all"));
