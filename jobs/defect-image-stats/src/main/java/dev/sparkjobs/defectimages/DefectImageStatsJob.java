@@ -137,7 +137,7 @@ public final class DefectImageStatsJob
         return outputs.build();
     }
 
-    static int outputFiles(JobContext context, long images)
+    private static int outputFiles(JobContext context, long images)
     {
         long wanted = (images + IMAGES_PER_OUTPUT_FILE - 1) / IMAGES_PER_OUTPUT_FILE;
         return (int) Math.max(1, Math.min(wanted, context.spark().sparkContext().defaultParallelism()));

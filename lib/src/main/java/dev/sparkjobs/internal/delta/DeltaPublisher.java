@@ -73,11 +73,11 @@ public final class DeltaPublisher
         return Optional.of(log.update(false, scala.Option.empty(), scala.Option.empty()).version());
     }
 
-    /** Creates the table with its partitioning and comments, when it does not exist yet. */
-    public void createIfMissing(TableSpec spec, String path)
+    /** Creates the table with its partitioning and comments, when it does not exist yet; returns whether it did. */
+    public boolean createIfMissing(TableSpec spec, String path)
     {
         if (currentVersion(path).isPresent()) {
-            return;
+            return false;
         }
         DeltaTable.createIfNotExists(spark)
                 .location(path)
@@ -85,6 +85,7 @@ public final class DeltaPublisher
                 .partitionedBy(spec.partitionColumns().toArray(String[]::new))
                 .comment(spec.comment())
                 .execute();
+        return true;
     }
 
     /** Writes the staged rows (or commits the files already written for them) in one commit and returns the table's new version. */
@@ -144,8 +145,7 @@ public final class DeltaPublisher
      */
     public Pending writeUncommitted(TableSpec spec, String path, Dataset<Row> rows)
     {
-        boolean created = currentVersion(path).isEmpty();
-        createIfMissing(spec, path);
+        boolean created = createIfMissing(spec, path);
         OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
         requireDeclaredSchema(spec, path, transaction.snapshot().schema());
         try {
