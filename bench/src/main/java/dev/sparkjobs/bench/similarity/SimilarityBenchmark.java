@@ -52,6 +52,14 @@ public final class SimilarityBenchmark
 
     private SimilarityBenchmark() {}
 
+    /** CPU time of all finished tasks (executor CPU, deserialisation included): steadier than wall time on a shared machine. */
+    private static final java.util.concurrent.atomic.AtomicLong TASK_CPU_NANOS = new java.util.concurrent.atomic.AtomicLong();
+
+    private static double cpuSeconds(long startedNanos)
+    {
+        return (TASK_CPU_NANOS.get() - startedNanos) / 1e9;
+    }
+
     public static void main(String[] args)
             throws Exception
     {
@@ -59,6 +67,21 @@ public final class SimilarityBenchmark
                 .config("spark.driver.host", "127.0.0.1").config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "8").config("spark.sql.adaptive.enabled", "false").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
+        spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener()
+        {
+            @Override
+            public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd taskEnd)
+            {
+                if (taskEnd.taskMetrics() != null) {
+                    TASK_CPU_NANOS.addAndGet(taskEnd.taskMetrics().executorCpuTime() + taskEnd.taskMetrics().executorDeserializeCpuTime());
+                }
+            }
+        });
+        if (args[0].equals("tune")) {
+            tune(spark, Integer.parseInt(args[1]), Double.parseDouble(args[2]), List.of(args).subList(3, args.length));
+            spark.stop();
+            return;
+        }
         if (!args[0].equals("compare")) {
             throw new IllegalArgumentException("usage: compare LISTINGS [probes] [lshTables] [lshBucket] [lshThreshold] [lshQueryFraction] [exactQueryFraction]");
         }
@@ -107,27 +130,97 @@ public final class SimilarityBenchmark
 
     private static Result ivf(SparkSession spark, Data data, long queries, int probes)
     {
-        // The job's defaults (SimilarityKeys), but the probes.
-        AnnSettings settings = new AnnSettings(K, 0, probes, SimilarityKeys.ANN_MAX_LIST_SIZE.defaultValue(),
-                SimilarityKeys.ANN_TRAIN_POINTS_PER_LIST.defaultValue(), SimilarityKeys.ANN_KMEANS_ITERATIONS.defaultValue(),
-                SimilarityKeys.ANN_KMEANS_INIT.defaultValue(), SimilarityKeys.ANN_SEED.defaultValue(), 0, 0.95);
+        return ivf(spark, data, queries, AnnSettings.defaults(SimilarityKeys.ANN_LIST_SIZE.defaultValue(), probes,
+                SimilarityKeys.ANN_COARSE_PROBES.defaultValue()), false);
+    }
+
+    /**
+     * The job's search (as SimilarityScoringJob runs it) with {@code settings}; prints the time of
+     * each phase. With {@code breakdown}, the partial results are persisted before the merge, to time
+     * routing + search apart from the merge (the job does not: search and merge are one pass).
+     */
+    private static Result ivf(SparkSession spark, Data data, long queries, AnnSettings settings, boolean breakdown)
+    {
         int lists = settings.listsFor(data.genuineCount());
+        int cells = AnnSettings.cellsFor(lists);
         long started = System.nanoTime();
-        IvfQuantiser quantiser = IvfQuantiser.train(data.genuine(), data.genuineCount(), DIMENSION, lists, settings);
+        long cpu = TASK_CPU_NANOS.get();
+        IvfQuantiser quantiser = IvfQuantiser.train(data.genuine(), data.genuineCount(), DIMENSION, lists, cells, settings);
         double trainSeconds = seconds(started);
+        double trainCpu = cpuSeconds(cpu);
         started = System.nanoTime();
+        cpu = TASK_CPU_NANOS.get();
         IvfSearch.Index index = IvfSearch.index(spark, data.genuine(), quantiser, settings.maxListSize());
         double indexSeconds = seconds(started);
+        double indexCpu = cpuSeconds(cpu);
         started = System.nanoTime();
-        int mergePartitions = IvfSearch.partitions(spark, queries * Math.min(probes, lists) * (K * 24L + 48));
-        Dataset<Row> neighbors = NeighborRows.merge(IvfSearch.search(spark, index, data.queries(), queries, K, probes), K, mergePartitions)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        cpu = TASK_CPU_NANOS.get();
+        double routes = Math.min(2.0, Math.min(settings.probes(), index.totalChunks()));
+        int mergePartitions = IvfSearch.partitions(spark, (long) (queries * routes * (K * 24L + 48)));
+        Dataset<Row> partials = IvfSearch.search(spark, index, data.queries(), queries, K, settings.probes(), routes);
+        long partialRows = -1;
+        if (breakdown) {
+            partials = partials.persist(StorageLevel.MEMORY_AND_DISK());
+            partialRows = partials.count();
+        }
+        double searchSeconds = seconds(started);
+        double searchCpu = cpuSeconds(cpu);
+        started = System.nanoTime();
+        cpu = TASK_CPU_NANOS.get();
+        Dataset<Row> neighbors = NeighborRows.merge(partials, K, mergePartitions).persist(StorageLevel.MEMORY_AND_DISK());
         neighbors.count();
+        double mergeCpu = cpuSeconds(cpu);
+        partials.unpersist();
         index.release();
-        System.out.printf(Locale.ROOT, "IVF phases: train %d lists (%s init, %d iterations) %.1f s, assign %.1f s, search + merge %.1f s; "
-                        + "largest list %d, %d chunks%n", lists, settings.kmeansInit(), settings.kmeansIterations(), trainSeconds, indexSeconds,
-                seconds(started), index.largestList(), index.totalChunks());
-        return new Result(neighbors, lists);
+        System.out.printf(Locale.ROOT, "IVF phases (lists %d in %d cells, list size %d, probes %d, coarse probes %d): train %.1f s, assign %.1f s, "
+                        + "route + search %.1f s (%.2f partial rows per query), (route + search +) merge %.1f s; largest list %d, %d blocks; "
+                        + "task CPU: train %.1f s, assign %.1f s, route + search %.1f s, merge %.1f s%n",
+                quantiser.lists(), quantiser.cells(), settings.listSize(), settings.probes(), settings.coarseProbes(), trainSeconds, indexSeconds,
+                searchSeconds, partialRows / (double) queries, seconds(started), index.largestList(), index.totalChunks(), trainCpu, indexCpu,
+                searchCpu, mergeCpu);
+        return new Result(neighbors, quantiser.lists());
+    }
+
+    /**
+     * IVF at several settings (listSize:probes:coarseProbes) against exact search on a sample of
+     * the queries: time and recall of each, to choose defaults.
+     */
+    private static void tune(SparkSession spark, int listings, double exactQueryFraction, List<String> settings)
+            throws Exception
+    {
+        Data data = load(spark, listings);
+        long queries = data.queries().count();
+        Dataset<Row> exactQueries = data.queries().sample(false, exactQueryFraction, 3).persist(StorageLevel.MEMORY_AND_DISK());
+        long exactQueryCount = exactQueries.count();
+        long started = System.nanoTime();
+        long cpu = TASK_CPU_NANOS.get();
+        IvfQuantiser single = new IvfQuantiser(DIMENSION, new float[][] {new float[DIMENSION]});
+        IvfSearch.Index blocks = IvfSearch.index(spark, data.genuine(), single, EXACT_CHUNK);
+        long routed = exactQueryCount * blocks.totalChunks();
+        Dataset<Row> exact = NeighborRows.merge(IvfSearch.search(spark, blocks, exactQueries, routed, K, 1), K,
+                IvfSearch.partitions(spark, routed * (K * 24L + 48))).persist(StorageLevel.MEMORY_AND_DISK());
+        exact.count();
+        blocks.release();
+        double exactSeconds = seconds(started);
+        double exactCpu = cpuSeconds(cpu);
+        System.out.printf(Locale.ROOT, "n=%d queries, %d genuine; exact on %d queries %.1f s, task CPU %.1f s (all queries extrapolated: %.1f s, "
+                        + "CPU %.1f s); load average %s%n", queries, data.genuineCount(), exactQueryCount, exactSeconds, exactCpu,
+                exactSeconds * queries / exactQueryCount, exactCpu * queries / exactQueryCount, loadAverage());
+        for (String setting : settings) {
+            String[] parts = setting.split(":");
+            AnnSettings ann = AnnSettings.defaults(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+            started = System.nanoTime();
+            cpu = TASK_CPU_NANOS.get();
+            Result ivf = ivf(spark, data, queries, ann, true);
+            double ivfSeconds = seconds(started);
+            double ivfCpu = cpuSeconds(cpu);
+            double recall = AnnQuality.recall(ivf.neighbors().join(exactQueries.select("listing_id"), "listing_id"), exact);
+            System.out.printf(Locale.ROOT, "tune %s: IVF %.1f s (task CPU %.1f s), recall@10 %.4f, exact (extrapolated) / IVF %.1fx wall, %.1fx CPU; "
+                            + "load average %s%n", setting, ivfSeconds, ivfCpu, recall, exactSeconds * queries / exactQueryCount / ivfSeconds,
+                    exactCpu * queries / exactQueryCount / ivfCpu, loadAverage());
+            ivf.neighbors().unpersist();
+        }
+        data.release();
     }
 
     private static void compare(SparkSession spark, int listings, int probes, int lshTables, double lshBucket, double lshThreshold,
@@ -201,7 +294,7 @@ public final class SimilarityBenchmark
 
         double ivfRecall = AnnQuality.recall(ivf.neighbors().join(exactQueries.select("listing_id"), "listing_id"), exact);
         double lshRecall = AnnQuality.recall(lsh, exact.join(sampledQueries.select("listing_id"), "listing_id"));
-        System.out.printf(Locale.ROOT, "IVF (lists %d, probes %d): %.1f s, recall@10 %.4f (on the %d exact queries)%n", ivf.lists(), probes,
+        System.out.printf(Locale.ROOT, "IVF (lists %d, probes %d; the job's defaults otherwise): %.1f s, recall@10 %.4f (on the %d exact queries)%n", ivf.lists(), probes,
                 ivfSeconds, ivfRecall, exactQueryCount);
         System.out.printf(Locale.ROOT, "exact blocked brute force: %.1f s on %d queries; for all queries %s%.1f s (%.1fx the IVF time)%n",
                 exactSampleSeconds, exactQueryCount, exactQueryFraction >= 1.0 ? "" : "extrapolated linearly ", exactSeconds, exactSeconds / ivfSeconds);

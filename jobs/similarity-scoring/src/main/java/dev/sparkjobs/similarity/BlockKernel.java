@@ -19,25 +19,50 @@ final class BlockKernel
     private final int dimension;
     private final int size;
     private final String[] ids;
+    private final int[] listStarts;
     private final float[] tiles;
 
-    /** @param vectors the block's unit vectors in the binary form of {@link Vectors#toBytes} */
+    /** @param vectors the block's unit vectors in the binary form of {@link Vectors#toBytes}; one list */
     BlockKernel(String[] ids, byte[][] vectors, int dimension)
+    {
+        this(ids, vectors, new int[] {0, ids.length}, dimension);
+    }
+
+    /**
+     * A block holding several lists: list {@code m} is the vectors {@code listStarts[m]} to
+     * {@code listStarts[m + 1] - 1}; tiles never straddle two lists, so one list can be scored alone.
+     */
+    BlockKernel(String[] ids, byte[][] vectors, int[] listStarts, int dimension)
     {
         this.ids = requireNonNull(ids, "ids is null");
         this.dimension = dimension;
         this.size = ids.length;
+        this.listStarts = requireNonNull(listStarts, "listStarts is null");
         this.tiles = new float[size * dimension];
         float[] vector = new float[dimension];
-        for (int i = 0; i < size; i++) {
-            java.nio.ByteBuffer.wrap(vectors[i]).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
-            int from = i - i % TILE;
-            int width = Math.min(TILE, size - from);
-            int base = from * dimension + i % TILE;
-            for (int j = 0; j < dimension; j++) {
-                tiles[base + j * width] = vector[j];
+        for (int list = 0; list + 1 < listStarts.length; list++) {
+            int end = listStarts[list + 1];
+            for (int i = listStarts[list]; i < end; i++) {
+                java.nio.ByteBuffer.wrap(vectors[i]).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+                int from = i - (i - listStarts[list]) % TILE;
+                int width = Math.min(TILE, end - from);
+                int base = from * dimension + (i - from);
+                for (int j = 0; j < dimension; j++) {
+                    tiles[base + j * width] = vector[j];
+                }
             }
         }
+    }
+
+    /** Empty heaps for {@code queries} queries of a batch, over this block's candidates. */
+    Heaps heaps(int queries, int k)
+    {
+        return new Heaps(queries, k, ids);
+    }
+
+    int lists()
+    {
+        return listStarts.length - 1;
     }
 
     int size()
@@ -57,12 +82,30 @@ final class BlockKernel
     Heaps search(float[] queries, String[] queryIds, int count, int k)
     {
         Heaps heaps = new Heaps(count, k, ids);
+        int[] all = new int[count];
+        for (int q = 0; q < count; q++) {
+            all[q] = q;
+        }
+        for (int list = 0; list < lists(); list++) {
+            search(heaps, queries, queryIds, all, count, list);
+        }
+        return heaps;
+    }
+
+    /**
+     * Scores the queries {@code subset[0..count)} (rows of {@code queries}, ids in {@code queryIds})
+     * against the vectors of list {@code list} of the block, into their heaps.
+     */
+    void search(Heaps heaps, float[] queries, String[] queryIds, int[] subset, int count, int list)
+    {
         float[] scores = new float[TILE];
         int d = dimension;
-        for (int from = 0; from < size; from += TILE) {
-            int width = Math.min(TILE, size - from);
+        int end = listStarts[list + 1];
+        for (int from = listStarts[list]; from < end; from += TILE) {
+            int width = Math.min(TILE, end - from);
             int base = from * d;
-            for (int q = 0; q < count; q++) {
+            for (int s = 0; s < count; s++) {
+                int q = subset[s];
                 int offset = q * d;
                 java.util.Arrays.fill(scores, 0, width, 0f);
                 int j = 0;
@@ -96,7 +139,6 @@ final class BlockKernel
                 }
             }
         }
-        return heaps;
     }
 
     /**

@@ -13,16 +13,25 @@ public final class SimilarityKeys
             "Expected embedding length; 0 infers it as the most common length in the input").withRange(0, 65_536);
 
     public static final ConfigKey<Integer> ANN_LISTS = ConfigKey.ofInteger("ann.lists", 0,
-            "Inverted lists (k-means centroids) of the IVF index; 0 means round(sqrt(genuine listings))").withRange(0, 1_000_000);
-    public static final ConfigKey<Integer> ANN_PROBES = ConfigKey.ofInteger("ann.probes", 4,
+            "Inverted lists (fine k-means centroids) of the IVF index; 0 means round(genuine listings / ann.list-size)").withRange(0, 1_000_000);
+    public static final ConfigKey<Integer> ANN_LIST_SIZE = ConfigKey.ofInteger("ann.list-size", 128,
+            "Genuine listings per list when ann.lists is 0: lists grow with the input, so the candidates a query compares stay about "
+                    + "ann.probes x ann.list-size; the lists are grouped into round(sqrt(lists)) cells (first-level centroids)")
+            .withRange(1, 10_000_000);
+    public static final ConfigKey<Integer> ANN_COARSE_PROBES = ConfigKey.ofInteger("ann.coarse-probes", 4,
+            "Nearest cells whose lists a listing is compared with to choose its ann.probes lists (routing cost: cells + this x lists per cell)")
+            .withRange(1, 1_000_000);
+    public static final ConfigKey<Integer> ANN_PROBES = ConfigKey.ofInteger("ann.probes", 8,
             "Nearest lists each query searches; more probes: higher recall, more candidates").withRange(1, 1_000_000);
     public static final ConfigKey<Integer> ANN_MAX_LIST_SIZE = ConfigKey.ofInteger("ann.max-list-size", 5000,
-            "Lists with more genuine vectors are split into chunks of at most this many, so one skewed list cannot stall a task")
+            "Lists of a cell are packed into blocks (units of work) of at most this many genuine vectors; a larger list is split into "
+                    + "chunks of at most this many, so one skewed list cannot stall a task")
             .withRange(1, 10_000_000);
     public static final ConfigKey<Integer> ANN_TRAIN_POINTS_PER_LIST = ConfigKey.ofInteger("ann.train-points-per-list", 32,
             "Genuine vectors sampled per list to train the k-means quantiser").withRange(1, 100_000);
     public static final ConfigKey<Integer> ANN_KMEANS_ITERATIONS = ConfigKey.ofInteger("ann.kmeans-iterations", 3,
-            "Maximum iterations of MLlib KMeans when training the quantiser").withRange(1, 1000);
+            "Maximum iterations of k-means when training the quantiser (MLlib KMeans for the cells, local k-means per cell for the lists)")
+            .withRange(1, 1000);
     public static final ConfigKey<String> ANN_KMEANS_INIT = ConfigKey.ofChoice("ann.kmeans-init", "random",
             "Initialisation of MLlib KMeans: random (k sampled points; enough for a coarse quantiser searched with several probes) "
                     + "or k-means|| (better-spread centroids, slow for hundreds of lists)", "random", "k-means||");
@@ -65,7 +74,7 @@ public final class SimilarityKeys
 
     public static List<ConfigKey<?>> all()
     {
-        return List.of(K, EMBEDDING_DIMENSION, ANN_LISTS, ANN_PROBES, ANN_MAX_LIST_SIZE, ANN_TRAIN_POINTS_PER_LIST, ANN_KMEANS_ITERATIONS,
+        return List.of(K, EMBEDDING_DIMENSION, ANN_LISTS, ANN_LIST_SIZE, ANN_PROBES, ANN_COARSE_PROBES, ANN_MAX_LIST_SIZE, ANN_TRAIN_POINTS_PER_LIST, ANN_KMEANS_ITERATIONS,
                 ANN_KMEANS_INIT, ANN_SEED, ANN_QUALITY_SAMPLE, ANN_MIN_RECALL, TITLE_MINHASH_FUNCTIONS, WEIGHT_EMBEDDING, WEIGHT_TITLE,
                 WEIGHT_PRICE, EMBEDDING_FLOOR, EMBEDDING_NEAR_DUPLICATE, TITLE_FLOOR, TITLE_COPIED, PRICE_NORMAL_RATIO, PRICE_FAR_BELOW_RATIO,
                 SCORE_THRESHOLD, REJECTS_MAX_FRACTION);

@@ -129,18 +129,21 @@ public final class SimilarityScoringJob
         }
         else {
             int lists = ann.listsFor(genuineCount);
+            int cells = AnnSettings.cellsFor(lists);
             IvfQuantiser quantiser;
-            try (var step = context.step("train the IVF quantiser (" + lists + " lists, MLlib KMeans)")) {
-                quantiser = IvfQuantiser.train(genuine, genuineCount, checked.dimension(), lists, ann);
+            try (var step = context.step("train the IVF quantiser (" + lists + " lists in " + cells + " cells, MLlib KMeans + k-means per cell)")) {
+                quantiser = IvfQuantiser.train(genuine, genuineCount, checked.dimension(), lists, cells, ann);
             }
             IvfSearch.Index index;
             try (var step = context.step("assign " + genuineCount + " genuine listings to lists")) {
                 index = IvfSearch.index(spark, genuine, quantiser, ann.maxListSize());
             }
             try (var step = context.step("search top-" + ann.k() + " of " + queried + " listings (" + ann.probes() + " probes)")) {
-                int mergePartitions = IvfSearch.partitions(spark, queried * Math.min(ann.probes(), lists) * (ann.k() * 24L + 48));
-                neighbors = NeighborRows.merge(IvfSearch.search(spark, index, valid.select("listing_id", "vector"), queried, ann.k(), ann.probes()),
-                                ann.k(), mergePartitions)
+                // Each query is shipped to the blocks of its probed lists: about 2 (a cell's lists share blocks).
+                double routes = Math.min(2.0, Math.min(ann.probes(), index.totalChunks()));
+                int mergePartitions = IvfSearch.partitions(spark, (long) (queried * routes * (ann.k() * 24L + 48)));
+                neighbors = NeighborRows.merge(IvfSearch.search(spark, index, valid.select("listing_id", "vector"), queried, ann.k(), ann.probes(),
+                                        routes), ann.k(), mergePartitions)
                         .persist(StorageLevel.MEMORY_AND_DISK());
                 neighbors.count();
             }
@@ -155,8 +158,8 @@ public final class SimilarityScoringJob
                         Math.max(quality.lists(), 1)), quality.chunks(), quality.largestList(), genuineCount, queried)), SimilarityTables.ANN_QUALITY.schema()));
         if (quality.recall() != null && quality.recall() < ann.minRecall()) {
             outputs.warning(String.format(Locale.ROOT, "ANN recall@%d = %.4f on %d sampled queries is below ann.min-recall = %s: "
-                            + "raise ann.probes (now %d) or lower ann.lists (now %d)", ann.k(), quality.recall(), quality.sampleQueries(),
-                    ann.minRecall(), ann.probes(), quality.lists()));
+                            + "raise ann.probes (now %d) or ann.coarse-probes (now %d), or lower ann.lists (now %d)", ann.k(), quality.recall(),
+                    quality.sampleQueries(), ann.minRecall(), ann.probes(), ann.coarseProbes(), quality.lists()));
         }
 
         Dataset<Row> scores = FraudScores.score(valid, neighbors, formula, new MinHash(context.config().get(SimilarityKeys.TITLE_MINHASH_FUNCTIONS),

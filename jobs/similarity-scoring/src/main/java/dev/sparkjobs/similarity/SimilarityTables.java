@@ -57,9 +57,9 @@ public final class SimilarityTables
             .column("recall_at_k", DataTypes.DoubleType,
                     "Mean fraction of the exact top-k found (a neighbour tied with the exact k-th cosine counts); null without a sample")
             .column("mean_candidates_per_query", DataTypes.DoubleType, "Genuine vectors compared per listing (sum of its probed lists)")
-            .column("lists", DataTypes.IntegerType, "Inverted lists of the index (k-means centroids)")
+            .column("lists", DataTypes.IntegerType, "Inverted lists of the index (fine k-means centroids)")
             .column("probes", DataTypes.IntegerType, "Lists searched per query")
-            .column("list_chunks", DataTypes.IntegerType, "Blocks after splitting lists larger than ann.max-list-size")
+            .column("list_chunks", DataTypes.IntegerType, "Blocks (units of work): the lists of a cell packed up to ann.max-list-size vectors, larger lists split")
             .column("largest_list", DataTypes.LongType, "Genuine vectors in the largest list before splitting")
             .column("genuine_listings", DataTypes.LongType, "Reference vectors indexed")
             .column("queried_listings", DataTypes.LongType, "Valid listings searched")

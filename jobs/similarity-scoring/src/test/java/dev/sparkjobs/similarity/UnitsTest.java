@@ -172,8 +172,10 @@ class UnitsTest
     void defaultsArePinned()
     {
         assertThat(SimilarityKeys.K.defaultValue()).isEqualTo(10);
-        assertThat(SimilarityKeys.ANN_LISTS.defaultValue()).as("0: sqrt(genuine)").isZero();
-        assertThat(SimilarityKeys.ANN_PROBES.defaultValue()).isEqualTo(4);
+        assertThat(SimilarityKeys.ANN_LISTS.defaultValue()).as("0: genuine / ann.list-size").isZero();
+        assertThat(SimilarityKeys.ANN_PROBES.defaultValue()).isEqualTo(8);
+        assertThat(SimilarityKeys.ANN_LIST_SIZE.defaultValue()).isEqualTo(128);
+        assertThat(SimilarityKeys.ANN_COARSE_PROBES.defaultValue()).isEqualTo(4);
         assertThat(SimilarityKeys.ANN_KMEANS_ITERATIONS.defaultValue()).isEqualTo(3);
         assertThat(SimilarityKeys.ANN_QUALITY_SAMPLE.defaultValue()).isEqualTo(500);
         assertThat(SimilarityKeys.ANN_KMEANS_INIT.defaultValue()).isEqualTo("random");
@@ -182,8 +184,112 @@ class UnitsTest
         assertThat(SimilarityKeys.REJECTS_MAX_FRACTION.defaultValue()).isEqualTo(0.05);
         assertThat(List.of(SimilarityKeys.WEIGHT_EMBEDDING.defaultValue(), SimilarityKeys.WEIGHT_TITLE.defaultValue(),
                 SimilarityKeys.WEIGHT_PRICE.defaultValue())).containsExactly(0.45, 0.20, 0.35);
-        assertThat(new AnnSettings(10, 0, 8, 5000, 64, 10, "random", 42, 500, 0.95).listsFor(1_000_000)).isEqualTo(1000);
-        assertThat(new AnnSettings(10, 0, 8, 5000, 64, 10, "random", 42, 500, 0.95).listsFor(3)).isEqualTo(2);
-        assertThat(SimilarityKeys.all()).hasSize(23);
+        assertThat(SimilarityKeys.all()).hasSize(25);
+    }
+
+    @Test
+    void defaultListsKeepAboutListSizeVectorsPerListInSqrtCells()
+    {
+        AnnSettings defaults = AnnSettings.defaults(128, 8, 4);
+        // 149,700 / 128 = 1,169.5 -> 1,170 lists; sqrt(1,170) = 34.2 -> 34 cells
+        assertThat(defaults.listsFor(149_700)).isEqualTo(1170);
+        assertThat(AnnSettings.cellsFor(1170)).isEqualTo(34);
+        // 750,000 / 128 = 5,859.4 -> 5,859 lists; sqrt = 76.5 -> 77 cells
+        assertThat(defaults.listsFor(750_000)).isEqualTo(5859);
+        assertThat(AnnSettings.cellsFor(5859)).isEqualTo(77);
+        // fewer genuine listings than a list: one list, one cell
+        assertThat(defaults.listsFor(100)).as("100 / 128 rounds to 1").isEqualTo(1);
+        assertThat(defaults.listsFor(0)).as("at least one list").isEqualTo(1);
+        assertThat(AnnSettings.cellsFor(1)).isEqualTo(1);
+        // a configured number wins, but never more lists than vectors
+        AnnSettings configured = new AnnSettings(10, 40, 128, 8, 4, 5000, 32, 3, "random", 42, 500, 0.95);
+        assertThat(configured.listsFor(1_000_000)).isEqualTo(40);
+        assertThat(configured.listsFor(3)).isEqualTo(3);
+    }
+
+    @Test
+    void listsAreAllocatedToCellsInProportionToTheirSamplePoints()
+    {
+        // 10 lists over points 50, 30, 20, 0: exactly 5, 3, 2, 0
+        assertThat(IvfQuantiser.allocate(10, new long[] {50, 30, 20, 0})).containsExactly(5, 3, 2, 0);
+        // 4 lists over 7, 2, 3 (total 12): exact 2.33, 0.67, 1.0 -> floors 2, max(1, 0) = 1, 1 = 4
+        assertThat(IvfQuantiser.allocate(4, new long[] {7, 2, 3})).containsExactly(2, 1, 1);
+        // 5 lists over 7, 2, 3: exact 2.92, 0.83, 1.25 -> floors 2, 1, 1 = 4; the largest remainder (0.92) gets the fifth
+        assertThat(IvfQuantiser.allocate(5, new long[] {7, 2, 3})).containsExactly(3, 1, 1);
+        assertThat(IvfQuantiser.allocate(3, new long[] {0, 0})).containsExactly(0, 0);
+    }
+
+    @Test
+    void localKMeansWithOneCentroidIsTheMeanAndKeepsThePointsWhenKIsNotSmaller()
+    {
+        List<float[]> points = List.of(new float[] {0, 0}, new float[] {1, 0}, new float[] {2, 3});
+        float[][] one = IvfQuantiser.localKMeans(points, 1, 3, 7);
+        assertThat(one).hasDimensions(1, 2);
+        assertThat(one[0][0]).isCloseTo(1f, within(1e-6f));
+        assertThat(one[0][1]).isCloseTo(1f, within(1e-6f));
+        assertThat(IvfQuantiser.localKMeans(points, 5, 3, 7)).as("k >= points: the points themselves").hasDimensions(3, 2);
+        assertThat(IvfQuantiser.localKMeans(List.of(), 2, 3, 7)).isEmpty();
+    }
+
+    @Test
+    void twoLevelQuantiserComparesOnlyTheListsOfTheNearestCells()
+    {
+        // cells (1, 0) and (-1, 0); cell 0 holds lists 0: (1, 0.1) and 1: (0.9, -0.3); cell 1 holds lists 2: (-1, 0) and 3: (-0.8, 0.5)
+        IvfQuantiser quantiser = new IvfQuantiser(2, new float[][] {{1, 0}, {-1, 0}},
+                new float[][] {{1, 0.1f}, {0.9f, -0.3f}, {-1, 0}, {-0.8f, 0.5f}}, new int[] {0, 2, 4}, 1);
+        assertThat(quantiser.cells()).isEqualTo(2);
+        assertThat(quantiser.cellOf(1)).isZero();
+        assertThat(quantiser.cellOf(3)).isEqualTo(1);
+        float[] query = {0.96f, 0.28f};
+        // squared distances: list 0: 0.0016 + 0.0324 = 0.034; list 1: 0.0036 + 0.3364 = 0.34; list 3: 3.0976 + 0.0484 = 3.146; list 2: 3.8416 + 0.0784 = 3.92
+        assertThat(quantiser.nearest(query)).isZero();
+        assertThat(quantiser.nearest(query, 2)).as("one coarse probe: the lists of cell 0 only").containsExactly(0, 1);
+        assertThat(quantiser.nearest(query, 3)).as("cell 0 holds fewer lists than asked for: cell 1 is searched too").containsExactly(0, 1, 3);
+        assertThat(quantiser.nearest(query, 4)).as("probes = lists: every list").containsExactly(0, 1, 3, 2);
+        // (-0.1, 0.99) is nearer cell 1 (distance 0.81 + 0.98 = 1.79 against 1.21 + 0.98 = 2.19) although list 0 would be nearer than list 2
+        assertThat(quantiser.nearest(new float[] {-0.1f, 0.99f})).as("routed through its nearest cell").isEqualTo(3);
+    }
+
+    @Test
+    void layoutPacksTheListsOfACellIntoBlocksAndSplitsLargeLists()
+    {
+        IvfQuantiser quantiser = new IvfQuantiser(1, new float[][] {{1}, {-1}}, new float[][] {{1}, {0.9f}, {0.8f}, {-1}, {-0.9f}},
+                new int[] {0, 3, 5}, 1);
+        // block size 8: cell 0: list 0 (3) and list 1 (4) share block 0 (7 <= 8); list 2 (12 > 8) gets blocks 1 and 2;
+        // cell 1 starts a new block: lists 3 (2) and 4 (2) share block 3
+        IvfSearch.Layout layout = IvfSearch.Layout.pack(quantiser, new long[] {3, 4, 12, 2, 2}, 8);
+        assertThat(layout.firstBlock()).containsExactly(0, 0, 1, 3, 3);
+        assertThat(layout.chunks()).containsExactly(1, 1, 2, 1, 1);
+        assertThat(layout.blocks()).isEqualTo(4);
+        assertThat(layout.route(new int[] {2, 0, 1})).containsExactly(java.util.Map.entry(0, List.of(0, 1)), java.util.Map.entry(1, List.of(2)),
+                java.util.Map.entry(2, List.of(2)));
+        // a list that would overflow the open block starts a new one
+        IvfSearch.Layout tight = IvfSearch.Layout.pack(quantiser, new long[] {5, 4, 1, 2, 2}, 8);
+        assertThat(tight.firstBlock()).containsExactly(0, 1, 1, 2, 2);
+    }
+
+    @Test
+    void aQueryIsScoredOnlyAgainstTheListsItProbesInABlock()
+    {
+        // block 7 holds list 5: A (1, 0), B (0, 1) and list 9: C (0.6, 0.8); query (0.8, 0.6): cosines A 0.8, B 0.6, C 0.96
+        List<org.apache.spark.sql.Row> genuine = List.of(
+                org.apache.spark.sql.RowFactory.create(7L, 9, "C", Vectors.toBytes(new float[] {0.6f, 0.8f})),
+                org.apache.spark.sql.RowFactory.create(7L, 5, "A", Vectors.toBytes(new float[] {1, 0})),
+                org.apache.spark.sql.RowFactory.create(7L, 5, "B", Vectors.toBytes(new float[] {0, 1})));
+        byte[] query = Vectors.toBytes(new float[] {0.8f, 0.6f});
+        List<org.apache.spark.sql.Row> queries = List.of(
+                org.apache.spark.sql.RowFactory.create(7L, "only-5", query, IvfSearch.encode(List.of(5))),
+                org.apache.spark.sql.RowFactory.create(7L, "both", query, IvfSearch.encode(List.of(9, 5))));
+        java.util.Map<String, List<String>> found = new java.util.HashMap<>();
+        java.util.Map<String, List<Float>> cosines = new java.util.HashMap<>();
+        IvfSearch.scoreBlock(queries.iterator(), genuine.iterator(), 2, 2).forEachRemaining(row -> {
+            TopK best = new TopK(2);
+            best.merge((byte[]) row.get(1));
+            found.put(row.getString(0), best.sorted().stream().map(TopK.Neighbor::id).toList());
+            cosines.put(row.getString(0), best.sorted().stream().map(TopK.Neighbor::cosine).toList());
+        });
+        assertThat(found).containsEntry("only-5", List.of("A", "B")).containsEntry("both", List.of("C", "A"));
+        assertThat(cosines.get("both").get(0)).isCloseTo(0.96f, within(1e-6f));
+        assertThat(cosines.get("only-5").get(1)).isCloseTo(0.6f, within(1e-6f));
     }
 }
