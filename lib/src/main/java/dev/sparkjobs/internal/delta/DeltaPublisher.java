@@ -36,6 +36,7 @@ import scala.collection.JavaConverters;
 import scala.collection.Seq;
 
 import dev.sparkjobs.api.RunScope;
+import dev.sparkjobs.api.SessionConf;
 import dev.sparkjobs.api.TableSpec;
 import dev.sparkjobs.api.WriteMode;
 import dev.sparkjobs.errors.Errors;
@@ -106,7 +107,7 @@ public final class DeltaPublisher
                 writer.option("replaceWhere", PartitionPredicates.toSql(PartitionPredicates.runPartition(replace, scope)));
             }
             // The staged rows already passed the in_run_partition check: Delta need not scan them again.
-            withSessionConf(REPLACE_WHERE_CONSTRAINT_CHECK, "false", () -> {
+            SessionConf.with(spark, REPLACE_WHERE_CONSTRAINT_CHECK, "false", () -> {
                 writer.save(staged.path());
                 return null;
             });
@@ -324,7 +325,7 @@ public final class DeltaPublisher
     public void replaceRows(StagedTable staged, org.apache.spark.sql.Column predicate)
     {
         // The staged rows are built to match the predicate: Delta need not scan them again.
-        withSessionConf(REPLACE_WHERE_CONSTRAINT_CHECK, "false", () -> {
+        SessionConf.with(spark, REPLACE_WHERE_CONSTRAINT_CHECK, "false", () -> {
             writer(staged).mode("overwrite").option("replaceWhere", PartitionPredicates.toSql(predicate)).save(staged.path());
             return null;
         });
@@ -387,23 +388,6 @@ public final class DeltaPublisher
 
     private <T> T withUserMetadata(Supplier<T> action)
     {
-        return withSessionConf(USER_METADATA_CONF, runId, action);
-    }
-
-    private <T> T withSessionConf(String key, String value, Supplier<T> action)
-    {
-        var previous = spark.conf().getOption(key);
-        spark.conf().set(key, value);
-        try {
-            return action.get();
-        }
-        finally {
-            if (previous.isDefined()) {
-                spark.conf().set(key, previous.get());
-            }
-            else {
-                spark.conf().unset(key);
-            }
-        }
+        return SessionConf.with(spark, USER_METADATA_CONF, runId, action);
     }
 }
