@@ -11,13 +11,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes PNG and JPEG bytes with javax.imageio into luma: Y = 0.299 R + 0.587 G + 0.114 B for
+ * Decodes PNG and JPEG bytes into luma: Y = 0.299 R + 0.587 G + 0.114 B for
  * colour images, the grey value as is for grey images, samples of more than 8 bits scaled to
  * 0..255 (16-bit divided by 257), alpha ignored.
  */
@@ -34,7 +35,22 @@ public final class ImageDecoder
 
     private ImageDecoder() {}
 
+    /**
+     * The luma of a PNG or JPEG: the PNG kinds cameras write by {@link PngLumaDecoder}, everything
+     * else by javax.imageio.
+     */
     public static LumaImage decode(byte[] bytes)
+            throws ImageDecodeException
+    {
+        Optional<LumaImage> png = PngLumaDecoder.decode(bytes);
+        if (png.isPresent()) {
+            return png.get();
+        }
+        return decodeWithImageIO(bytes);
+    }
+
+    /** The luma of a PNG or JPEG decoded by javax.imageio (the plain-Java baseline of the benchmark uses this). */
+    public static LumaImage decodeWithImageIO(byte[] bytes)
             throws ImageDecodeException
     {
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
