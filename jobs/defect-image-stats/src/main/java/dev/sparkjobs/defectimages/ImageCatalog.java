@@ -1,5 +1,6 @@
 package dev.sparkjobs.defectimages;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
@@ -30,6 +31,7 @@ final class ImageCatalog
     static final String IMAGES = "images";
     static final String MASKS = "masks";
     static final String MASK_SUFFIX = "_mask";
+    static final String HAS_IMAGE = "has_image";
 
     private ImageCatalog() {}
 
@@ -84,20 +86,23 @@ final class ImageCatalog
     }
 
     /**
-     * Each image with its mask path and inspection columns: image_id, path, capture_date, line_id,
-     * process_step, lot_id, camera_id, label, defect_type, file_bytes, mask_path, inspected. Images
-     * without an inspection row are labelled unlabeled and dated by their file's modification time.
+     * Each image with its mask path and inspection columns, and each inspection row without an
+     * image: image_id, path, capture_date, line_id, process_step, lot_id, camera_id, label,
+     * defect_type, file_bytes, mask_path, inspected, has_image. Images without an inspection row are
+     * labelled unlabeled and dated by their file's modification time; inspection rows without an
+     * image have has_image false and no path.
      */
     static Dataset<Row> join(Dataset<Row> images, Optional<Dataset<Row>> masks, Dataset<Row> inspections)
     {
         Dataset<Row> withMasks = masks.map(found -> images.join(found, images.col("image_id").equalTo(found.col("image_id")), "left")
                         .drop(found.col("image_id")))
-                .orElseGet(() -> images.withColumn(DecodeImages.MASK_PATH, lit(null).cast("string")));
+                .orElseGet(() -> images.withColumn(DecodeImages.MASK_PATH, lit(null).cast("string")))
+                .withColumn(HAS_IMAGE, lit(true));
         Dataset<Row> inspected = inspections.withColumn("inspected", lit(true));
-        Dataset<Row> joined = withMasks.join(inspected, withMasks.col("image_id").equalTo(inspected.col("image_id")), "left");
+        Dataset<Row> joined = withMasks.join(inspected, withMasks.col("image_id").equalTo(inspected.col("image_id")), "full_outer");
         Column isInspected = inspected.col("inspected").isNotNull();
         return joined.select(
-                withMasks.col("image_id"),
+                coalesce(withMasks.col("image_id"), inspected.col("image_id")).as("image_id"),
                 col("path"),
                 when(isInspected, inspected.col("capture_date")).otherwise(col("file_date")).as("capture_date"),
                 col("line_id"),
@@ -108,6 +113,7 @@ final class ImageCatalog
                 col("defect_type"),
                 col("file_bytes"),
                 col(DecodeImages.MASK_PATH),
-                isInspected.as("inspected"));
+                isInspected.as("inspected"),
+                withMasks.col(HAS_IMAGE).isNotNull().as(HAS_IMAGE));
     }
 }
