@@ -45,6 +45,12 @@ final class BillingReader
     /** A struct with one string field per tag key the job looks up (owner, environment, cluster...). */
     static final String TAG_VALUES = "_tag_values";
     static final MapType STRING_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
+    /**
+     * Spark reads a Parquet scan column by column (vectorized) only when every column it reads is
+     * supported; with this off (Spark's default), one map column (CUR resource_tags) turns the whole
+     * scan into parquet-mr's row-by-row reader.
+     */
+    static final String NESTED_VECTORIZED_READER = "spark.sql.parquet.enableNestedColumnVectorizedReader";
 
     /** The typed rows of the input and the columns at least one file had. */
     record SourceRows(BillingFormat format, Dataset<Row> rows, Set<String> presentColumns) {}
@@ -60,6 +66,7 @@ final class BillingReader
     static SourceRows read(JobContext context, CostAnalysisSettings settings)
     {
         SparkSession spark = context.spark();
+        enableNestedVectorizedReader(spark);
         BillingFileInspector inspector = new BillingFileInspector(spark.sparkContext().hadoopConfiguration(), INPUT_KEY);
         List<BillingFile> files = context.inputFiles(INPUT).stream().map(inspector::inspect).toList();
         BillingFormat format = formatOf(files, settings.billingFormat());
@@ -82,6 +89,14 @@ final class BillingReader
             rows = rows == null ? typed : rows.unionByName(typed);
         }
         return new SourceRows(format, rows, Set.copyOf(present));
+    }
+
+    /** Turns the vectorized Parquet reader on for map columns too, unless the session's configuration set it explicitly. */
+    static void enableNestedVectorizedReader(SparkSession spark)
+    {
+        if (!spark.conf().contains(NESTED_VECTORIZED_READER)) {
+            spark.conf().set(NESTED_VECTORIZED_READER, "true");
+        }
     }
 
     /** The one format of all files: detected from their columns, or the configured one. */

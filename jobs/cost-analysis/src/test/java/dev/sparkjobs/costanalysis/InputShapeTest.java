@@ -75,6 +75,44 @@ class InputShapeTest
     }
 
     @Test
+    void parquetWithMapColumnsIsReadColumnByColumn(SparkSession spark)
+    {
+        StructType schema = new StructType()
+                .add("bill_billing_period_start_date", DataTypes.TimestampType)
+                .add("line_item_usage_account_id", DataTypes.StringType)
+                .add("line_item_line_item_type", DataTypes.StringType)
+                .add("line_item_usage_start_date", DataTypes.TimestampType)
+                .add("line_item_unblended_cost", DataTypes.DoubleType)
+                .add("resource_tags", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+        spark.createDataFrame(List.of(RowFactory.create(Timestamp.valueOf("2024-09-01 00:00:00"), ACCOUNT, "Usage",
+                        Timestamp.valueOf("2024-09-02 00:00:00"), 2.5, Map.of("user_team", "search"))), schema)
+                .coalesce(1).write().parquet(work.resolve("parquet").toString());
+        // A second copy, so that the second run's plan is not the first one's, cached by the test's stager.
+        spark.read().parquet(work.resolve("parquet").toString()).write().parquet(work.resolve("parquet-2").toString());
+        String previous = spark.conf().contains(BillingReader.NESTED_VECTORIZED_READER) ? spark.conf().get(BillingReader.NESTED_VECTORIZED_READER) : null;
+        spark.conf().unset(BillingReader.NESTED_VECTORIZED_READER);
+        try {
+            var lineItems = TestRun.forPeriod(spark, work.resolve("parquet").toString(), "2024-09-02").table("cost_line_items");
+            String plan = lineItems.queryExecution().executedPlan().toString();
+            assertThat(plan).as("the scan reading resource_tags is vectorized:%n%s", plan).contains("resource_tags").contains("Batched: true");
+            assertThat(lineItems.first().<String>getAs("owner")).as("owner from the map read by the vectorized reader").isEqualTo("search");
+
+            spark.conf().set(BillingReader.NESTED_VECTORIZED_READER, "false");
+            String explicitlyOff = TestRun.forPeriod(spark, work.resolve("parquet-2").toString(), "2024-09-02").table("cost_line_items")
+                    .queryExecution().executedPlan().toString();
+            assertThat(explicitlyOff).as("an explicit setting of the session is kept:%n%s", explicitlyOff).contains("Batched: false");
+        }
+        finally {
+            if (previous == null) {
+                spark.conf().unset(BillingReader.NESTED_VECTORIZED_READER);
+            }
+            else {
+                spark.conf().set(BillingReader.NESTED_VECTORIZED_READER, previous);
+            }
+        }
+    }
+
+    @Test
     void missingRequiredColumnExitsWithTwoNamingColumnAndFile()
     {
         List<String> withoutCost = new ArrayList<>(CurFile.COLUMNS);
