@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # similarity-scoring benchmarks (see BENCHMARKS.md, section similarity-scoring).
-#   bench/similarity-scoring.sh compare [probes lshTables lshBucket lshThreshold lshQueryFraction]
+#   bench/similarity-scoring.sh compare [probes lshTables lshBucket lshThreshold lshQueryFraction exactQueryFraction]
 #       200k listings in one JVM: the job's IVF search vs exact blocked brute force vs MLlib LSH
+#       (probes: the IVF's ann.probes, the job's default is 8; its other settings are the job's defaults)
+#   bench/similarity-scoring.sh tune N exactQueryFraction listSize:probes:coarseProbes ...
+#       N listings in one JVM: exact search on a sample of the queries, then the IVF at each setting
+#       (time and task CPU per phase, recall@10 on the sample), to choose defaults
 #   bench/similarity-scoring.sh scale [N ...]
 #       the packaged job end to end (bin/spark-jobs run, local[2]) at 100k, 200k, 500k, 1M listings:
 #       wall time, peak RSS (GNU time), per-step times; sample data is generated first (not timed)
@@ -11,6 +15,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 case "${1:-compare}" in
   compare) exec env BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx12g}" "$ROOT/bench/run.sh" similarity.SimilarityBenchmark compare 200000 "${@:2}" ;;
+  tune) exec env BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx12g}" "$ROOT/bench/run.sh" similarity.SimilarityBenchmark tune "${@:2}" ;;
   scale)
     DIR="${SIM_BENCH_DIR:-/tmp/similarity-bench}"
     SIZES=("${@:2}")
@@ -27,5 +32,5 @@ case "${1:-compare}" in
       echo "== n=$n load average after: $(cat /proc/loadavg)"
       rm -rf "$lake"
     done ;;
-  *) echo "usage: $0 compare [args] | scale [N ...]" >&2; exit 2 ;;
+  *) echo "usage: $0 compare [args] | tune N fraction settings... | scale [N ...]" >&2; exit 2 ;;
 esac

@@ -41,6 +41,7 @@ import dev.sparkjobs.similarity.Vectors;
  * and extrapolated linearly to all queries; recall is measured on those samples.
  *
  * <pre>
+ * bench/run.sh similarity.SimilarityBenchmark tune LISTINGS exactQueryFraction listSize:probes:coarseProbes...
  * bench/run.sh similarity.SimilarityBenchmark compare 200000 [probes] [lshTables] [lshBucket] [lshThreshold] [lshQueryFraction] [exactQueryFraction]
  * </pre>
  */
@@ -85,7 +86,7 @@ public final class SimilarityBenchmark
         if (!args[0].equals("compare")) {
             throw new IllegalArgumentException("usage: compare LISTINGS [probes] [lshTables] [lshBucket] [lshThreshold] [lshQueryFraction] [exactQueryFraction]");
         }
-        compare(spark, Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 8, args.length > 3 ? Integer.parseInt(args[3]) : 8,
+        compare(spark, Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : SimilarityKeys.ANN_PROBES.defaultValue(), args.length > 3 ? Integer.parseInt(args[3]) : 8,
                 args.length > 4 ? Double.parseDouble(args[4]) : 0.5, args.length > 5 ? Double.parseDouble(args[5]) : 0.6,
                 args.length > 6 ? Double.parseDouble(args[6]) : 0.0005, args.length > 7 ? Double.parseDouble(args[7]) : 0.05);
         spark.stop();

@@ -175,7 +175,7 @@ class UnitsTest
         assertThat(SimilarityKeys.ANN_LISTS.defaultValue()).as("0: genuine / ann.list-size").isZero();
         assertThat(SimilarityKeys.ANN_PROBES.defaultValue()).isEqualTo(8);
         assertThat(SimilarityKeys.ANN_LIST_SIZE.defaultValue()).isEqualTo(128);
-        assertThat(SimilarityKeys.ANN_COARSE_PROBES.defaultValue()).isEqualTo(4);
+        assertThat(SimilarityKeys.ANN_COARSE_PROBES.defaultValue()).isEqualTo(8);
         assertThat(SimilarityKeys.ANN_KMEANS_ITERATIONS.defaultValue()).isEqualTo(3);
         assertThat(SimilarityKeys.ANN_QUALITY_SAMPLE.defaultValue()).isEqualTo(500);
         assertThat(SimilarityKeys.ANN_KMEANS_INIT.defaultValue()).isEqualTo("random");
