@@ -27,6 +27,7 @@ class FrameworkKeysTest
                 Map.entry("s3.access-key", ""),
                 Map.entry("s3.secret-key", ""),
                 Map.entry("checks.sample-rows", "5"),
+                Map.entry("stage.parallel-tables", "3"),
                 Map.entry("publish.optimize", "false"),
                 Map.entry("emr.virtual-cluster-id", ""),
                 Map.entry("emr.execution-role-arn", ""),

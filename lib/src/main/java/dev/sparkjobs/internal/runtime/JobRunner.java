@@ -118,7 +118,7 @@ public final class JobRunner
                 outputs = job.run(context);
             }
             List<CheckEvaluator.TableChecks> checked = stageAndCheck(job, outputs, outputRoot, scope, publisher, staged, steps,
-                    config.get(FrameworkKeys.CHECKS_SAMPLE_ROWS));
+                    config.get(FrameworkKeys.CHECKS_SAMPLE_ROWS), config.get(FrameworkKeys.STAGE_PARALLEL_TABLES));
             List<CheckOutcome> outcomes = checked.stream().flatMap(table -> table.outcomes().stream()).toList();
             List<TableOutcome> published = publish(staged, publisher, steps, config.get(FrameworkKeys.PUBLISH_OPTIMIZE), checked, attempted);
             List<CheckOutcome> warnings = outcomes.stream().filter(outcome -> !outcome.passed()).toList();
@@ -149,12 +149,14 @@ public final class JobRunner
 
     /**
      * Stages every table (computing it: into uncommitted Delta files or Spark's cache) and evaluates
-     * its checks, one step per table; fails, before anything is published, when an error-level
-     * check failed on any table. Staged tables are added to {@code staged} as they are made, so
-     * that the caller can release them whatever happens.
+     * its checks, one step per table, up to {@code parallelTables} tables at a time (Spark runs
+     * their jobs side by side; small tables' jobs are mostly latency); fails, before anything is
+     * published, when an error-level check failed on any table. Staged tables are added to
+     * {@code staged} as they are made, so that the caller can release them whatever happens; this
+     * returns only when no table is being staged any more, in the order the job returned them.
      */
     private static List<CheckEvaluator.TableChecks> stageAndCheck(Job job, JobOutputs outputs, String outputRoot, RunScope scope, DeltaPublisher publisher,
-            List<StagedTable> staged, StepLabels steps, int sampleRows)
+            List<StagedTable> staged, StepLabels steps, int sampleRows, int parallelTables)
     {
         Map<String, TableSpec> declared = new LinkedHashMap<>();
         job.outputs().forEach(spec -> declared.put(spec.name(), spec));
@@ -164,19 +166,78 @@ public final class JobRunner
         }
         TableStager stager = new TableStager(job.name(), scope, Optional.of(publisher));
         CheckEvaluator evaluator = new CheckEvaluator(sampleRows);
-        List<CheckEvaluator.TableChecks> checked = new ArrayList<>();
-        for (Map.Entry<String, Dataset<Row>> table : outputs.tables().entrySet()) {
-            try (var step = steps.start("compute and check " + table.getKey())) {
-                StagedTable stagedTable = stager.stage(declared.get(table.getKey()), Locations.child(outputRoot, table.getKey()), table.getValue());
-                staged.add(stagedTable);
-                checked.add(evaluator.evaluate(stagedTable));
+        List<StagedTable> stagedSoFar = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, Math.min(parallelTables, outputs.tables().size())), runnable -> {
+                    Thread thread = new Thread(runnable, job.name() + "-stage");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        List<java.util.concurrent.Future<CheckEvaluator.TableChecks>> running = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Dataset<Row>> table : outputs.tables().entrySet()) {
+                running.add(pool.submit(() -> {
+                    try (var step = steps.start("compute and check " + table.getKey())) {
+                        StagedTable stagedTable = stager.stage(declared.get(table.getKey()), Locations.child(outputRoot, table.getKey()), table.getValue());
+                        stagedSoFar.add(stagedTable);
+                        return evaluator.evaluate(stagedTable);
+                    }
+                }));
             }
+        }
+        finally {
+            pool.shutdown();
+        }
+        List<CheckEvaluator.TableChecks> checked = new ArrayList<>();
+        RuntimeException failure = null;
+        for (var table : running) {
+            try {
+                checked.add(table.get());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure == null ? Errors.failure("Interrupted while computing the output tables", e) : failure;
+            }
+            catch (java.util.concurrent.ExecutionException e) {
+                if (failure == null) {
+                    Throwable cause = e.getCause();
+                    failure = cause instanceof RuntimeException runtime ? runtime : Errors.failure("The run failed: " + Errors.rootMessage(cause), cause);
+                }
+                running.forEach(other -> other.cancel(false)); // tables not started yet are not worth computing
+            }
+        }
+        awaitTermination(pool);
+        List<String> order = List.copyOf(outputs.tables().keySet());
+        synchronized (stagedSoFar) {
+            stagedSoFar.stream().sorted(java.util.Comparator.comparingInt(table -> order.indexOf(table.name()))).forEach(staged::add);
+        }
+        if (failure != null) {
+            throw failure;
         }
         List<CheckOutcome> failures = checked.stream().flatMap(table -> table.outcomes().stream()).filter(CheckOutcome::failsRun).toList();
         if (!failures.isEmpty()) {
             throw Errors.checksFailed(job.name(), failures.stream().map(outcome -> "  - " + outcome.describe()).collect(Collectors.joining("\n")));
         }
         return checked;
+    }
+
+    /** Waits until no staging task runs any more: the caller discards what they wrote. */
+    private static void awaitTermination(java.util.concurrent.ExecutorService pool)
+    {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    break;
+                }
+            }
+            catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static List<TableOutcome> publish(List<StagedTable> staged, DeltaPublisher publisher, StepLabels steps, boolean optimize,

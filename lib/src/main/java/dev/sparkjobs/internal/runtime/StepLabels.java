@@ -22,6 +22,7 @@ public final class StepLabels
     private final String runId;
     private final Progress progress;
     private final List<StepTiming> timings = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.atomic.AtomicInteger stepCount = new java.util.concurrent.atomic.AtomicInteger();
 
     public record StepTiming(String description, long millis) {}
 
@@ -33,10 +34,11 @@ public final class StepLabels
         this.progress = requireNonNull(progress, "progress is null");
     }
 
+    /** Starts a step in the calling thread (Spark job groups are per thread): steps may run side by side in several threads. */
     public JobContext.Step start(String description)
     {
         requireNonNull(description, "description is null");
-        int number = timings.size() + 1;
+        int number = stepCount.incrementAndGet();
         String group = runId + "/" + number;
         sparkContext.setJobGroup(group, job + ": " + description, false);
         progress.step(job, description);

@@ -211,6 +211,7 @@ class PublishingTest
         long accounts = version("account_totals");
         long seen = version("events_seen");
         List<String> dailyFiles = dataFiles("daily_totals");
+        List<String> accountFiles = dataFiles("account_totals");
 
         writeEvents(List.of("2024-09-01,a,10.0", "2024-09-01,b,-4.0", "2024-09-01,,3.0"));
         CliRun failed = run("2024-09-01");
@@ -225,8 +226,28 @@ class PublishingTest
         assertThat(version("account_totals")).as("account_totals untouched").isEqualTo(accounts);
         assertThat(version("events_seen")).as("events_seen untouched").isEqualTo(seen);
         assertThat(dataFiles("daily_totals")).as("the failed run's uncommitted files of daily_totals are deleted").isEqualTo(dailyFiles);
+        assertThat(dataFiles("account_totals")).as("and those of account_totals, computed at the same time").isEqualTo(accountFiles);
         DataFrameAssertions.assertSameRows("previous rows still there",
                 daily(new Object[] {"2024-09-01", "a", 15.5, 2L}, new Object[] {"2024-09-01", "b", 1.0, 1L}), table("daily_totals"), 1e-9);
+    }
+
+    @Test
+    void tablesComputedSideBySideOrOneAfterAnotherPublishTheSameRowsInTheJobsOrder()
+    {
+        CliRun sideBySide = run("2024-09-01");
+        assertSucceeded(sideBySide);
+        Dataset<Row> first = table("daily_totals");
+        List<Row> rows = first.orderBy("account").collectAsList();
+        CliRun oneByOne = run("2024-09-01", "stage.parallel-tables=1");
+        assertSucceeded(oneByOne);
+
+        for (CliRun run : List.of(sideBySide, oneByOne)) {
+            String out = run.out();
+            assertThat(out.indexOf("  daily_totals")).as("summary lists daily_totals first:\n%s", out).isPositive()
+                    .isLessThan(out.indexOf("  account_totals"));
+            assertThat(out.indexOf("  account_totals")).as("then account_totals, then events_seen:\n%s", out).isLessThan(out.indexOf("  events_seen"));
+        }
+        assertThat(table("daily_totals").orderBy("account").collectAsList()).as("same rows either way, not duplicated").isEqualTo(rows);
     }
 
     @Test
