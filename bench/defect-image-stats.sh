@@ -2,7 +2,7 @@
 # defect-image-stats benchmark: generate N PNGs of SIZExSIZE once, then time the job, plain Java
 # (2 threads) and Spark's image source, each in its own JVM (peak memory per mode). Run it alone.
 #   bench/defect-image-stats.sh [N=20000] [SIZE=512] [DIR=/tmp/defect-image-bench]
-# GENERATE_ONLY=1 stops after generating the data (e.g. to make it under `nice` while the machine is busy).
+# MODES="plain job" runs only those modes. GENERATE_ONLY=1 stops after generating the data (e.g. to make it under `nice` while the machine is busy).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-20000}"; SIZE="${2:-512}"; DIR="${3:-/tmp/defect-image-bench}"
@@ -27,7 +27,7 @@ if [[ "$(cat "$DIR/.generated" 2>/dev/null)" != "$N $SIZE" ]]; then
 fi
 du -sh "$DIR/images"
 [[ "${GENERATE_ONLY:-0}" == 1 ]] && exit 0
-for mode in plain image-source job; do
+for mode in ${MODES:-plain plain-job-decoder image-source job}; do
   rm -rf "$DIR-lake"
   bench "$mode" "$DIR" "$DIR-lake" | grep -E '^(RESULT|plain|image source|defect-image-stats succeeded|  image_features|  steps:)'
 done

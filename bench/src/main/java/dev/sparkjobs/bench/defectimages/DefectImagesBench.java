@@ -43,7 +43,8 @@ import dev.sparkjobs.defectimages.QualityFlag;
  * <pre>
  *   generate DIR N SIZE   N synthetic SIZExSIZE images (+ masks, inspections, process) under DIR
  *   job DIR LAKE          the packaged job through the CLI (decode + features + all five tables to Delta), local[2]
- *   plain DIR             plain Java, 2 threads: ImageIO decode + the same features and masks, no Spark
+ *   plain DIR             plain Java, 2 threads: ImageIO decode + the same features and masks, no Spark (the issue's baseline)
+ *   plain-job-decoder DIR the same with the job's decoder (its direct PNG path): Spark's share of the job's cost
  *   image-source DIR      Spark's built-in image source, local[2], decoding only
  * </pre>
  * Each mode prints one line: mode, images, seconds, images/s, peak heap, peak resident memory.
@@ -61,9 +62,10 @@ public final class DefectImagesBench
         long images = switch (mode) {
             case "generate" -> generate(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "job" -> job(dir, Path.of(args[2]).toAbsolutePath());
-            case "plain" -> plain(dir, 2);
+            case "plain" -> plain(dir, 2, ImageDecoder::decodeWithImageIO);
+            case "plain-job-decoder" -> plain(dir, 2, ImageDecoder::decode);
             case "image-source" -> imageSource(dir);
-            default -> throw new IllegalArgumentException("unknown mode " + mode + ": use generate, job, plain or image-source");
+            default -> throw new IllegalArgumentException("unknown mode " + mode + ": use generate, job, plain, plain-job-decoder or image-source");
         };
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf(Locale.ROOT, "RESULT mode=%s images=%d seconds=%.1f images_per_s=%.1f peak_heap_mib=%d peak_rss_mib=%d%n",
@@ -114,7 +116,13 @@ public final class DefectImagesBench
         return images(dir.resolve("images")).size();
     }
 
-    private static long plain(Path dir, int threads)
+    private interface Decoder
+    {
+        LumaImage decode(byte[] bytes)
+                throws ImageDecodeException;
+    }
+
+    private static long plain(Path dir, int threads, Decoder decoder)
             throws Exception
     {
         List<Path> images = images(dir.resolve("images"));
@@ -133,14 +141,14 @@ public final class DefectImagesBench
                 for (int at = next.getAndIncrement(); at < images.size(); at = next.getAndIncrement()) {
                     Path file = images.get(at);
                     try {
-                        LumaImage image = ImageDecoder.decode(Files.readAllBytes(file));
+                        LumaImage image = decoder.decode(Files.readAllBytes(file));
                         ImageFeatures features = ImageFeatures.of(image);
                         if (QualityFlag.of(features, 50) != QualityFlag.OK) {
                             flagged.incrementAndGet();
                         }
                         Path mask = masks.get(file.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
                         if (mask != null) {
-                            MaskFeatures.of(ImageDecoder.decode(Files.readAllBytes(mask)));
+                            MaskFeatures.of(decoder.decode(Files.readAllBytes(mask)));
                         }
                     }
                     catch (ImageDecodeException e) {
