@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.util.Iterator;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -154,7 +156,13 @@ final class DecodeImages
             throws IOException
     {
         Path path = new Path(location);
-        try (InputStream input = path.getFileSystem(configuration).open(path)) {
+        FileSystem files = path.getFileSystem(configuration);
+        if (files instanceof ChecksumFileSystem local) {
+            // file:// goes through Hadoop's checksum layer, which tries to open a .crc sidecar of every file and adds
+            // its own buffering; cameras write no .crc files, so read the file directly
+            files = local.getRawFileSystem();
+        }
+        try (InputStream input = files.open(path)) {
             return input.readAllBytes();
         }
     }

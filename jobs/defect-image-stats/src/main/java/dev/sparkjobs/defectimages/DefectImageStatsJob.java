@@ -126,8 +126,11 @@ public final class DefectImageStatsJob
         reportInspectionsWithoutImage(context, catalog, withoutImage, outputs);
         catalog.unpersist(false);
 
+        // one row per image, ~200 bytes: read from the cache in as many tasks as there are cores, not one per decode task
+        // (hundreds of tasks for every scan of every table)
         Dataset<Row> features = decoded.select(Tables.IMAGE_FEATURES.schema().fieldNames()[0],
-                java.util.Arrays.stream(Tables.IMAGE_FEATURES.schema().fieldNames()).skip(1).toArray(String[]::new));
+                        java.util.Arrays.stream(Tables.IMAGE_FEATURES.schema().fieldNames()).skip(1).toArray(String[]::new))
+                .coalesce(context.spark().sparkContext().defaultParallelism());
         Dataset<Row> history = history(context, features);
         // one file per ~100k images and date, not one per decode task (hundreds of tiny files per date)
         outputs.table(Tables.IMAGE_FEATURES.name(), features.coalesce(outputFiles(context, inScope)));
