@@ -30,6 +30,9 @@ case "${1:-compare}" in
           --set "input.listings=file:$data/listings" --set "input.authorized-sellers=file:$data/authorized_sellers" \
           --set "output.root=file:$lake" 2>&1 | grep -E "succeeded|failed|steps:|wall|ERROR|WARN.*recall|genuine_listings|flagged" || true
       echo "== n=$n load average after: $(cat /proc/loadavg)"
+      # the run's ann_quality row (recall@k on the sampled queries), recorded before the lake goes
+      "$ROOT/bin/spark-jobs" export --format=csv --out="$DIR/ann_quality-$n.csv" "file:$lake/ann_quality" >/dev/null 2>&1 \
+        && echo "== n=$n ann_quality:" && cat "$DIR/ann_quality-$n.csv"
       rm -rf "$lake"
     done ;;
   *) echo "usage: $0 compare [args] | tune N fraction settings... | scale [N ...]" >&2; exit 2 ;;
