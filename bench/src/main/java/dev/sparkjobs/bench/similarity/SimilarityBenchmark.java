@@ -176,7 +176,7 @@ public final class SimilarityBenchmark
         System.out.printf(Locale.ROOT, "IVF phases (lists %d in %d cells, list size %d, probes %d, coarse probes %d): train %.1f s, assign %.1f s, "
                         + "route + search %.1f s (%.2f partial rows per query), (route + search +) merge %.1f s; largest list %d, %d blocks; "
                         + "task CPU: train %.1f s, assign %.1f s, route + search %.1f s, merge %.1f s%n",
-                quantiser.lists(), quantiser.cells(), settings.listSize(), settings.probes(), settings.coarseProbes(), trainSeconds, indexSeconds,
+                quantiser.lists(), quantiser.cells(), settings.listSize(), settings.probes(), settings.coarseProbesFor(quantiser.cells()), trainSeconds, indexSeconds,
                 searchSeconds, partialRows / (double) queries, seconds(started), index.largestList(), index.totalChunks(), trainCpu, indexCpu,
                 searchCpu, mergeCpu);
         return new Result(neighbors, quantiser.lists());

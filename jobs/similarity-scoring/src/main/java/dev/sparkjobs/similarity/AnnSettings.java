@@ -27,6 +27,19 @@ public record AnnSettings(int k, int lists, int listSize, int probes, int coarse
                 SimilarityKeys.ANN_QUALITY_SAMPLE.defaultValue(), SimilarityKeys.ANN_MIN_RECALL.defaultValue());
     }
 
+    /** Coarse probes below which the automatic rule never goes. */
+    public static final int MIN_AUTOMATIC_COARSE_PROBES = 8;
+
+    /**
+     * Cells a vector's lists are chosen from: the configured number, else max(8, cells / 4 rounded
+     * up). With a fixed share of the cells, routing keeps its recall as the cells grow with the
+     * input (8 of 34 cells gave recall@10 0.998 at 200k listings, 8 of 76 only 0.98 at 1M).
+     */
+    public int coarseProbesFor(int cells)
+    {
+        return coarseProbes > 0 ? coarseProbes : Math.max(MIN_AUTOMATIC_COARSE_PROBES, (cells + 3) / 4);
+    }
+
     /**
      * Lists for {@code genuine} reference vectors: the configured number, else round(genuine /
      * list-size), so a list holds about list-size vectors whatever the input size; at least 1 and

@@ -182,7 +182,7 @@ public final class IvfQuantiser
                 }
             }
             cellStarts[cellCentroids.length] = listCentroids.size();
-            return new IvfQuantiser(dimension, cellCentroids, listCentroids.toArray(float[][]::new), cellStarts, settings.coarseProbes());
+            return new IvfQuantiser(dimension, cellCentroids, listCentroids.toArray(float[][]::new), cellStarts, settings.coarseProbesFor(cellCentroids.length));
         }
         finally {
             points.unpersist(false);

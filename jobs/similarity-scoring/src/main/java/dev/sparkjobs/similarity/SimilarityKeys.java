@@ -18,9 +18,10 @@ public final class SimilarityKeys
             "Genuine listings per list when ann.lists is 0: lists grow with the input, so the candidates a query compares stay about "
                     + "ann.probes x ann.list-size; the lists are grouped into round(sqrt(lists)) cells (first-level centroids)")
             .withRange(1, 10_000_000);
-    public static final ConfigKey<Integer> ANN_COARSE_PROBES = ConfigKey.ofInteger("ann.coarse-probes", 8,
-            "Nearest cells whose lists a listing is compared with to choose its ann.probes lists (routing cost: cells + this x lists per cell)")
-            .withRange(1, 1_000_000);
+    public static final ConfigKey<Integer> ANN_COARSE_PROBES = ConfigKey.ofInteger("ann.coarse-probes", 0,
+            "Nearest cells whose lists a listing is compared with to choose its ann.probes lists (routing cost: cells + this x lists per cell); "
+                    + "0 means max(8, cells / 4 rounded up), so routing keeps up with the cells as the input grows")
+            .withRange(0, 1_000_000);
     public static final ConfigKey<Integer> ANN_PROBES = ConfigKey.ofInteger("ann.probes", 8,
             "Nearest lists each query searches; more probes: higher recall, more candidates").withRange(1, 1_000_000);
     public static final ConfigKey<Integer> ANN_MAX_LIST_SIZE = ConfigKey.ofInteger("ann.max-list-size", 5000,

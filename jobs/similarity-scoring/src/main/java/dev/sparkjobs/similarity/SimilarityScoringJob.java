@@ -158,8 +158,8 @@ public final class SimilarityScoringJob
                         Math.max(quality.lists(), 1)), quality.chunks(), quality.largestList(), genuineCount, queried)), SimilarityTables.ANN_QUALITY.schema()));
         if (quality.recall() != null && quality.recall() < ann.minRecall()) {
             outputs.warning(String.format(Locale.ROOT, "ANN recall@%d = %.4f on %d sampled queries is below ann.min-recall = %s: "
-                            + "raise ann.probes (now %d) or ann.coarse-probes (now %d), or lower ann.lists (now %d)", ann.k(), quality.recall(),
-                    quality.sampleQueries(), ann.minRecall(), ann.probes(), ann.coarseProbes(), quality.lists()));
+                            + "raise ann.probes (now %d) or ann.coarse-probes (now %s), or lower ann.lists (now %d)", ann.k(), quality.recall(),
+                    quality.sampleQueries(), ann.minRecall(), ann.probes(), ann.coarseProbes() > 0 ? String.valueOf(ann.coarseProbes()) : "0, automatic", quality.lists()));
         }
 
         Dataset<Row> scores = FraudScores.score(valid, neighbors, formula, new MinHash(context.config().get(SimilarityKeys.TITLE_MINHASH_FUNCTIONS),

@@ -175,7 +175,12 @@ class UnitsTest
         assertThat(SimilarityKeys.ANN_LISTS.defaultValue()).as("0: genuine / ann.list-size").isZero();
         assertThat(SimilarityKeys.ANN_PROBES.defaultValue()).isEqualTo(8);
         assertThat(SimilarityKeys.ANN_LIST_SIZE.defaultValue()).isEqualTo(128);
-        assertThat(SimilarityKeys.ANN_COARSE_PROBES.defaultValue()).isEqualTo(8);
+        assertThat(SimilarityKeys.ANN_COARSE_PROBES.defaultValue()).as("coarse probes: automatic").isZero();
+        AnnSettings automatic = AnnSettings.defaults(128, 8, 0);
+        assertThat(automatic.coarseProbesFor(10)).as("10 cells: at least 8").isEqualTo(8);
+        assertThat(automatic.coarseProbesFor(34)).as("34 cells: ceil(34 / 4)").isEqualTo(9);
+        assertThat(automatic.coarseProbesFor(76)).as("76 cells: 76 / 4").isEqualTo(19);
+        assertThat(AnnSettings.defaults(128, 8, 5).coarseProbesFor(76)).as("configured").isEqualTo(5);
         assertThat(SimilarityKeys.ANN_KMEANS_ITERATIONS.defaultValue()).isEqualTo(3);
         assertThat(SimilarityKeys.ANN_QUALITY_SAMPLE.defaultValue()).isEqualTo(500);
         assertThat(SimilarityKeys.ANN_KMEANS_INIT.defaultValue()).isEqualTo("random");
