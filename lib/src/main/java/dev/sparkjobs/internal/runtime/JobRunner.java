@@ -174,13 +174,21 @@ public final class JobRunner
                     return thread;
                 });
         List<java.util.concurrent.Future<CheckEvaluator.TableChecks>> running = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             for (Map.Entry<String, Dataset<Row>> table : outputs.tables().entrySet()) {
                 running.add(pool.submit(() -> {
+                    if (failed.get()) {
+                        return null; // a table failed: the tables not started yet are not worth computing
+                    }
                     try (var step = steps.start("compute and check " + table.getKey())) {
                         StagedTable stagedTable = stager.stage(declared.get(table.getKey()), Locations.child(outputRoot, table.getKey()), table.getValue());
                         stagedSoFar.add(stagedTable);
                         return evaluator.evaluate(stagedTable);
+                    }
+                    catch (Exception e) { // includes checked exceptions thrown undeclared by Scala code
+                        failed.set(true);
+                        throw e;
                     }
                 }));
             }
@@ -192,7 +200,10 @@ public final class JobRunner
         RuntimeException failure = null;
         for (var table : running) {
             try {
-                checked.add(table.get());
+                CheckEvaluator.TableChecks outcome = table.get(); // every task runs to its end: nothing is cancelled
+                if (outcome != null) {
+                    checked.add(outcome);
+                }
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -203,7 +214,6 @@ public final class JobRunner
                     Throwable cause = e.getCause();
                     failure = cause instanceof RuntimeException runtime ? runtime : Errors.failure("The run failed: " + Errors.rootMessage(cause), cause);
                 }
-                running.forEach(other -> other.cancel(false)); // tables not started yet are not worth computing
             }
         }
         awaitTermination(pool);

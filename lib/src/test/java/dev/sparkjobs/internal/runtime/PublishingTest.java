@@ -273,6 +273,20 @@ class PublishingTest
             spark.conf().unset("spark.sql.ansi.enabled");
         }
         assertThat(Path.of(lake, "daily_totals")).as("daily_totals, which the run would have created").doesNotExist();
+
+        try {
+            // one table at a time: the failure of daily_totals, the first, skips the tables after it
+            CliRun sequential = run("2024-09-01", "spark.sql.ansi.enabled=true", "stage.parallel-tables=1");
+            assertThat(sequential.exitCode()).as(sequential.transcript()).isEqualTo(1);
+            assertThat(sequential.out()).as("no step for the tables after the failed one")
+                    .contains("compute and check daily_totals")
+                    .doesNotContain("compute and check account_totals");
+        }
+        finally {
+            spark.conf().unset("spark.sql.ansi.enabled");
+        }
+        assertThat(Path.of(lake, "daily_totals")).as("daily_totals, one table at a time").doesNotExist();
+        assertThat(Path.of(lake, "account_totals")).as("account_totals, never started").doesNotExist();
     }
 
     @Test
