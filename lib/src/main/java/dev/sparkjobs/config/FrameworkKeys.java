@@ -33,7 +33,7 @@ public final class FrameworkKeys
     public static final ConfigKey<Integer> CHECKS_SAMPLE_ROWS = ConfigKey.ofInteger("checks.sample-rows", 5,
             "Offending rows printed for each failing check").withRange(0, 1000);
     public static final ConfigKey<Integer> STAGE_PARALLEL_TABLES = ConfigKey.ofInteger("stage.parallel-tables", 3,
-            "Output tables computed and checked at the same time (their small Spark jobs overlap); 1 computes one after another")
+            "Output tables computed and checked, then committed, at the same time (their small Spark jobs and commits overlap); 1: one after another")
             .withRange(1, 16);
     public static final ConfigKey<Boolean> PUBLISH_OPTIMIZE = ConfigKey.ofBoolean("publish.optimize", false,
             "Compact the written partition of each table (Delta OPTIMIZE) after publishing");

@@ -104,7 +104,7 @@ public final class JobRunner
                 spark.sparkContext().applicationId(), config.redacted());
         RunContext context = new RunContext(spark, job, runId, scope, config, outputRoot, steps, publisher);
         List<StagedTable> staged = new ArrayList<>();
-        java.util.Set<DeltaPublisher.Pending> attempted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<DeltaPublisher.Pending> attempted = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         java.util.Set<Integer> cachedBefore = java.util.Set.copyOf(JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().keySet());
         try {
             try (var step = steps.start("record run in " + ledger.path())) {
@@ -120,7 +120,8 @@ public final class JobRunner
             List<CheckEvaluator.TableChecks> checked = stageAndCheck(job, outputs, outputRoot, scope, publisher, staged, steps,
                     config.get(FrameworkKeys.CHECKS_SAMPLE_ROWS), config.get(FrameworkKeys.STAGE_PARALLEL_TABLES));
             List<CheckOutcome> outcomes = checked.stream().flatMap(table -> table.outcomes().stream()).toList();
-            List<TableOutcome> published = publish(staged, publisher, steps, config.get(FrameworkKeys.PUBLISH_OPTIMIZE), checked, attempted);
+            List<TableOutcome> published = publish(staged, publisher, steps, config.get(FrameworkKeys.PUBLISH_OPTIMIZE), checked, attempted,
+                    config.get(FrameworkKeys.STAGE_PARALLEL_TABLES));
             List<CheckOutcome> warnings = outcomes.stream().filter(outcome -> !outcome.passed()).toList();
             List<String> allWarnings = new ArrayList<>(outputs.warnings());
             warnings.forEach(warning -> allWarnings.add(warning.describe()));
@@ -132,7 +133,7 @@ public final class JobRunner
                     Duration.between(started, clock.instant()));
         }
         catch (Exception failure) { // includes checked exceptions thrown undeclared by Scala code
-            RuntimeException unchecked = failure instanceof RuntimeException runtime ? runtime : Errors.failure("The run failed: " + Errors.rootMessage(failure), failure);
+            RuntimeException unchecked = unchecked(failure);
             recordFailure(ledger, record, unchecked, spark, metrics);
             throw unchecked;
         }
@@ -167,63 +168,28 @@ public final class JobRunner
         TableStager stager = new TableStager(job.name(), scope, Optional.of(publisher));
         CheckEvaluator evaluator = new CheckEvaluator(sampleRows);
         List<StagedTable> stagedSoFar = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.max(1, Math.min(parallelTables, outputs.tables().size())), runnable -> {
-                    Thread thread = new Thread(runnable, job.name() + "-stage");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        List<java.util.concurrent.Future<CheckEvaluator.TableChecks>> running = new ArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
-        try {
-            for (Map.Entry<String, Dataset<Row>> table : outputs.tables().entrySet()) {
-                running.add(pool.submit(() -> {
-                    if (failed.get()) {
-                        return null; // a table failed: the tables not started yet are not worth computing
-                    }
+        List<java.util.concurrent.Callable<CheckEvaluator.TableChecks>> tasks = outputs.tables().entrySet().stream()
+                .map(table -> (java.util.concurrent.Callable<CheckEvaluator.TableChecks>) () -> {
                     try (var step = steps.start("compute and check " + table.getKey())) {
                         StagedTable stagedTable = stager.stage(declared.get(table.getKey()), Locations.child(outputRoot, table.getKey()), table.getValue());
                         stagedSoFar.add(stagedTable);
                         return evaluator.evaluate(stagedTable);
                     }
-                    catch (Exception e) { // includes checked exceptions thrown undeclared by Scala code
-                        failed.set(true);
-                        throw e;
-                    }
-                }));
-            }
-        }
-        finally {
-            pool.shutdown();
-        }
-        List<CheckEvaluator.TableChecks> checked = new ArrayList<>();
-        RuntimeException failure = null;
-        for (var table : running) {
-            try {
-                CheckEvaluator.TableChecks outcome = table.get(); // every task runs to its end: nothing is cancelled
-                if (outcome != null) {
-                    checked.add(outcome);
-                }
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure == null ? Errors.failure("Interrupted while computing the output tables", e) : failure;
-            }
-            catch (java.util.concurrent.ExecutionException e) {
-                if (failure == null) {
-                    Throwable cause = e.getCause();
-                    failure = cause instanceof RuntimeException runtime ? runtime : Errors.failure("The run failed: " + Errors.rootMessage(cause), cause);
-                }
-            }
-        }
-        awaitTermination(pool);
+                })
+                .toList();
+        List<SideBySide.Outcome<CheckEvaluator.TableChecks>> outcomes = SideBySide.run(job.name() + "-stage", parallelTables, tasks);
         List<String> order = List.copyOf(outputs.tables().keySet());
         synchronized (stagedSoFar) {
             stagedSoFar.stream().sorted(java.util.Comparator.comparingInt(table -> order.indexOf(table.name()))).forEach(staged::add);
         }
-        if (failure != null) {
-            throw failure;
+        Optional<Throwable> failure = outcomes.stream().flatMap(outcome -> outcome.failure().stream()).findFirst();
+        if (failure.isPresent()) {
+            throw unchecked(failure.get());
         }
+        if (Thread.currentThread().isInterrupted()) {
+            throw Errors.failure("Interrupted while computing the output tables", new InterruptedException());
+        }
+        List<CheckEvaluator.TableChecks> checked = outcomes.stream().flatMap(outcome -> outcome.value().stream()).toList();
         List<CheckOutcome> failures = checked.stream().flatMap(table -> table.outcomes().stream()).filter(CheckOutcome::failsRun).toList();
         if (!failures.isEmpty()) {
             throw Errors.checksFailed(job.name(), failures.stream().map(outcome -> "  - " + outcome.describe()).collect(Collectors.joining("\n")));
@@ -231,55 +197,90 @@ public final class JobRunner
         return checked;
     }
 
-    /** Waits until no staging task runs any more: the caller discards what they wrote. */
-    private static void awaitTermination(java.util.concurrent.ExecutorService pool)
-    {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
-                    break;
-                }
-            }
-            catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
+    /**
+     * Publishes every staged table and returns their outcomes in the job's order. Tables written as
+     * uncommitted files are committed up to {@code parallelTables} at a time (each commit is its own
+     * Delta transaction on its own table, and mostly latency); the other write modes then publish one
+     * at a time, as they hold session settings while they write; compaction, when on, comes last.
+     * When anything fails, the tables this run already published are restored.
+     */
     private static List<TableOutcome> publish(List<StagedTable> staged, DeltaPublisher publisher, StepLabels steps, boolean optimize,
-            List<CheckEvaluator.TableChecks> checked, java.util.Set<DeltaPublisher.Pending> attempted)
+            List<CheckEvaluator.TableChecks> checked, java.util.Set<DeltaPublisher.Pending> attempted, int parallelTables)
     {
         Map<String, Long> rowCounts = new LinkedHashMap<>();
         checked.forEach(table -> rowCounts.put(table.table(), table.rows()));
-        List<TableOutcome> published = new ArrayList<>();
-        Map<String, Optional<Long>> before = new LinkedHashMap<>();
-        for (StagedTable table : staged) {
-            try (var step = steps.start("publish " + table.name())) {
-                if (table.pending().isPresent()) {
-                    before.put(table.path(), Optional.of(table.pending().get().readVersion()));
-                    attempted.add(table.pending().get()); // never discard files a commit may have made part of the table
-                }
-                else {
-                    publisher.createIfMissing(table.spec(), table.path());
-                    before.put(table.path(), publisher.currentVersion(table.path()));
-                }
-                long version = publisher.publish(table);
-                if (optimize) {
-                    publisher.optimize(table);
-                    version = publisher.currentVersion(table.path()).orElse(version);
-                }
-                published.add(new TableOutcome(table.name(), rowCounts.getOrDefault(table.name(), 0L), version));
-            }
-            catch (Exception failure) {
-                String restored = restore(publisher, published, staged, before);
-                throw Errors.publishFailed(table.name(), table.path(), restored, failure);
+        Map<String, TableOutcome> published = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Optional<Long>> before = new java.util.concurrent.ConcurrentHashMap<>();
+        List<StagedTable> written = staged.stream().filter(table -> table.pending().isPresent()).toList();
+        List<SideBySide.Outcome<TableOutcome>> commits = SideBySide.run("publish", parallelTables, written.stream()
+                .map(table -> (java.util.concurrent.Callable<TableOutcome>) () -> publishOne(table, publisher, steps, rowCounts, before, attempted))
+                .toList());
+        for (int i = 0; i < written.size(); i++) {
+            commits.get(i).value().ifPresent(outcome -> published.put(outcome.table(), outcome));
+        }
+        for (int i = 0; i < written.size(); i++) {
+            if (commits.get(i).failure().isPresent()) {
+                throw restoreAndFail(publisher, written.get(i), commits.get(i).failure().get(), published, staged, before);
             }
         }
-        return published;
+        for (StagedTable table : staged) {
+            if (table.pending().isEmpty()) {
+                try {
+                    published.put(table.name(), publishOne(table, publisher, steps, rowCounts, before, attempted));
+                }
+                catch (Exception failure) {
+                    throw restoreAndFail(publisher, table, failure, published, staged, before);
+                }
+            }
+        }
+        if (optimize) {
+            for (StagedTable table : staged) {
+                try (var step = steps.start("optimize " + table.name())) {
+                    publisher.optimize(table);
+                    TableOutcome outcome = published.get(table.name());
+                    published.put(table.name(), new TableOutcome(table.name(), outcome.rowsWritten(), publisher.currentVersion(table.path()).orElse(outcome.version())));
+                }
+                catch (Exception failure) {
+                    throw restoreAndFail(publisher, table, failure, published, staged, before);
+                }
+            }
+        }
+        return staged.stream().map(table -> published.get(table.name())).toList();
+    }
+
+    private static TableOutcome publishOne(StagedTable table, DeltaPublisher publisher, StepLabels steps, Map<String, Long> rowCounts,
+            Map<String, Optional<Long>> before, java.util.Set<DeltaPublisher.Pending> attempted)
+    {
+        try (var step = steps.start("publish " + table.name())) {
+            if (table.pending().isPresent()) {
+                before.put(table.path(), Optional.of(table.pending().get().readVersion()));
+                attempted.add(table.pending().get()); // never discard files a commit may have made part of the table
+            }
+            else {
+                publisher.createIfMissing(table.spec(), table.path());
+                before.put(table.path(), publisher.currentVersion(table.path()));
+            }
+            return new TableOutcome(table.name(), rowCounts.getOrDefault(table.name(), 0L), publisher.publish(table));
+        }
+    }
+
+    private static RuntimeException restoreAndFail(DeltaPublisher publisher, StagedTable failed, Throwable failure, Map<String, TableOutcome> published,
+            List<StagedTable> staged, Map<String, Optional<Long>> before)
+    {
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        List<TableOutcome> inOrder = staged.stream().map(table -> published.get(table.name())).filter(java.util.Objects::nonNull).toList();
+        return Errors.publishFailed(failed.name(), failed.path(), restore(publisher, inOrder, staged, before), failure);
+    }
+
+    /** A task's failure as thrown to the caller: errors as they are, checked exceptions (thrown undeclared by Scala code) wrapped. */
+    private static RuntimeException unchecked(Throwable failure)
+    {
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return failure instanceof RuntimeException runtime ? runtime : Errors.failure("The run failed: " + Errors.rootMessage(failure), failure);
     }
 
     /** Puts back the tables this run already published; returns what was done, for the error message. */

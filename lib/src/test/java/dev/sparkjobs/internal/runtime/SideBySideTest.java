@@ -1,0 +1,124 @@
+package dev.sparkjobs.internal.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+class SideBySideTest
+{
+    @Test
+    void outcomesComeInTaskOrderWhateverOrderTheTasksEndIn()
+            throws Exception
+    {
+        CountDownLatch secondDone = new CountDownLatch(1);
+        List<Callable<String>> tasks = List.of(
+                () -> {
+                    // the first task ends only after the second: both ran at the same time
+                    assertThat(secondDone.await(30, TimeUnit.SECONDS)).as("second task ended while the first ran").isTrue();
+                    return "first";
+                },
+                () -> {
+                    secondDone.countDown();
+                    return "second";
+                },
+                () -> null);
+        List<SideBySide.Outcome<String>> outcomes = SideBySide.run("test", 2, tasks);
+        assertThat(outcomes).extracting(outcome -> outcome.value().orElse("<empty>")).containsExactly("first", "second", "<empty>");
+        assertThat(outcomes).as("no failures").allMatch(outcome -> outcome.failure().isEmpty());
+    }
+
+    @Test
+    void afterAFailureTasksNotStartedAreSkippedAndRunningOnesEnd()
+    {
+        AtomicInteger started = new AtomicInteger();
+        CountDownLatch failing = new CountDownLatch(1);
+        List<Boolean> slowEnded = new ArrayList<>();
+        IllegalStateException boom = new IllegalStateException("boom");
+        List<Callable<String>> tasks = List.of(
+                () -> {
+                    started.incrementAndGet();
+                    // still running when the other task fails: must run to its end, and be waited for
+                    failing.await(30, TimeUnit.SECONDS);
+                    Thread.sleep(200);
+                    synchronized (slowEnded) {
+                        slowEnded.add(true);
+                    }
+                    return "slow";
+                },
+                () -> {
+                    started.incrementAndGet();
+                    failing.countDown();
+                    throw boom;
+                },
+                () -> {
+                    started.incrementAndGet();
+                    return "never";
+                },
+                () -> {
+                    started.incrementAndGet();
+                    return "never either";
+                });
+        List<SideBySide.Outcome<String>> outcomes = SideBySide.run("test", 2, tasks);
+        synchronized (slowEnded) {
+            assertThat(slowEnded).as("the running task had ended when run() returned").containsExactly(true);
+        }
+        assertThat(outcomes.get(0).value()).as("the running task's value").contains("slow");
+        assertThat(outcomes.get(1).failure()).as("the failing task's failure").containsSame(boom);
+        assertThat(outcomes.subList(2, 4)).as("tasks queued behind the failure").allMatch(SideBySide.Outcome::skipped);
+        assertThat(started.get()).as("tasks started").isEqualTo(2);
+    }
+
+    @Test
+    void oneAtATimeRunsInOrderAndStopsAtTheFirstFailure()
+    {
+        List<String> ran = new ArrayList<>();
+        Exception checked = new java.io.IOException("disk full");
+        List<Callable<String>> tasks = List.of(
+                () -> {
+                    ran.add("a");
+                    return "a";
+                },
+                () -> {
+                    ran.add("b");
+                    throw checked;
+                },
+                () -> {
+                    ran.add("c");
+                    return "c";
+                });
+        List<SideBySide.Outcome<String>> outcomes = SideBySide.run("test", 1, tasks);
+        assertThat(ran).as("tasks run").containsExactly("a", "b");
+        assertThat(outcomes.get(1).failure()).as("a checked exception is an outcome, not thrown").containsSame(checked);
+        assertThat(outcomes.get(2).skipped()).as("the task after the failure").isTrue();
+    }
+
+    @Test
+    void anInterruptedCallerStillWaitsForRunningTasks()
+    {
+        CountDownLatch running = new CountDownLatch(1);
+        Thread caller = Thread.currentThread();
+        List<Callable<String>> tasks = List.of(() -> {
+            running.countDown();
+            caller.interrupt();
+            Thread.sleep(300);
+            return "done";
+        });
+        List<SideBySide.Outcome<String>> outcomes = SideBySide.run("test", 1, tasks);
+        boolean interrupted = Thread.interrupted(); // clears the flag for the next tests
+        assertThat(outcomes.get(0).value()).as("the task's value, after the caller was interrupted").contains("done");
+        assertThat(interrupted).as("interrupt flag restored").isTrue();
+    }
+
+    @Test
+    void noTasksNoThreads()
+    {
+        assertThat(SideBySide.<String>run("test", 3, List.of())).isEmpty();
+    }
+}
