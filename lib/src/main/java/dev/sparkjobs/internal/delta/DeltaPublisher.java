@@ -173,24 +173,31 @@ public final class DeltaPublisher
     private long commit(TableSpec spec, Pending pending)
     {
         OptimisticTransaction transaction = pending.transaction();
+        // The run created the table and read it at its first version, which holds no files: nothing to replace. Listing
+        // the files would reconstruct the table's state with Spark jobs, seconds per table; the transaction reads the whole
+        // table instead, so that a commit made meanwhile by someone else still fails this one.
+        boolean knownEmpty = pending.createdTable() && pending.readVersion() == 0;
+        if (knownEmpty) {
+            transaction.readWholeTable();
+        }
         Seq<AddFile> replaced;
         String predicate;
         if (spec.writeMode() instanceof WriteMode.ReplacePartition replace) {
             if (scope.isAll()) {
                 java.util.Set<scala.collection.immutable.Map<String, String>> partitions = new java.util.HashSet<>();
                 pending.added().forEach(file -> partitions.add(file.partitionValues()));
-                replaced = transaction.filterFiles(JavaConverters.asScalaSet(partitions).toSet());
+                replaced = knownEmpty ? toSeq(List.of()) : transaction.filterFiles(JavaConverters.asScalaSet(partitions).toSet());
                 predicate = "partitions written by the run";
             }
             else {
                 Column inRun = PartitionPredicates.runPartition(replace, scope);
                 Filter filter = (Filter) spark.createDataFrame(List.of(), spec.schema()).filter(inRun).queryExecution().analyzed();
-                replaced = transaction.filterFiles(toSeq(List.of(filter.condition())), false);
+                replaced = knownEmpty ? toSeq(List.of()) : transaction.filterFiles(toSeq(List.of(filter.condition())), false);
                 predicate = PartitionPredicates.toSql(inRun);
             }
         }
         else if (spec.writeMode() instanceof WriteMode.Overwrite) {
-            replaced = transaction.filterFiles();
+            replaced = knownEmpty ? toSeq(List.of()) : transaction.filterFiles();
             predicate = "true";
         }
         else {

@@ -1,0 +1,86 @@
+package dev.sparkjobs.internal.delta;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.delta.exceptions.DeltaConcurrentModificationException;
+import io.delta.tables.DeltaTable;
+
+import dev.sparkjobs.api.Granularity;
+import dev.sparkjobs.api.RunScope;
+import dev.sparkjobs.api.ScopeMode;
+import dev.sparkjobs.api.TableSpec;
+import dev.sparkjobs.api.WriteMode;
+import dev.sparkjobs.testing.SharedSpark;
+
+/** Commits of files written uncommitted into a table the run created: no file listing, still safe against other writers. */
+@ExtendWith(SharedSpark.class)
+class DeltaPublisherTest
+{
+    private static final LocalDate DAY = LocalDate.of(2024, 9, 1);
+    private static final TableSpec TOTALS = TableSpec.builder("totals")
+            .comment("Totals per day")
+            .column("day", DataTypes.DateType, "Day")
+            .column("total", DataTypes.DoubleType, "Total")
+            .partitionedBy("day")
+            .writeMode(WriteMode.replacePartition("day", Granularity.DAY))
+            .build();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aTableCreatedByTheRunGetsItsRowsInOneCommit(SparkSession spark)
+    {
+        String path = work.resolve("totals").toString();
+        DeltaPublisher publisher = new DeltaPublisher(spark, "test", "run-1", new RunScope(DAY, ScopeMode.DATE));
+        DeltaPublisher.Pending pending = publisher.writeUncommitted(TOTALS, path, rows(spark, 1.5, 2.5));
+        assertThat(pending.createdTable()).as("created by this write").isTrue();
+        assertThat(spark.read().format("delta").load(path).count()).as("rows visible before the commit").isZero();
+
+        long version = publisher.publish(new StagedTable(TOTALS, path, publisher.written(pending), List.of(), Optional.of(pending)));
+
+        assertThat(version).as("version after creation (0) and the commit").isEqualTo(1L);
+        assertThat(spark.read().format("delta").load(path).orderBy("total").collectAsList()).as("rows after the commit")
+                .extracting(row -> row.getDouble(1)).containsExactly(1.5, 2.5);
+        Row commit = DeltaTable.forPath(spark, path).history(1).first();
+        assertThat(commit.<String>getAs("userMetadata")).as("run id of the commit").isEqualTo("run-1");
+    }
+
+    @Test
+    void anotherWritersCommitMeanwhileFailsTheCommitOfACreatedTable(SparkSession spark)
+    {
+        String path = work.resolve("totals").toString();
+        DeltaPublisher publisher = new DeltaPublisher(spark, "test", "run-1", new RunScope(DAY, ScopeMode.DATE));
+        DeltaPublisher.Pending pending = publisher.writeUncommitted(TOTALS, path, rows(spark, 1.5, 2.5));
+        // another run writes the same day between this run's write and its commit
+        rows(spark, 99.0).write().format("delta").mode("overwrite").option("replaceWhere", "day = DATE'2024-09-01'").save(path);
+
+        StagedTable staged = new StagedTable(TOTALS, path, publisher.written(pending), List.of(), Optional.of(pending));
+        assertThatThrownBy(() -> publisher.publish(staged)).as("commit over the other writer's rows")
+                .isInstanceOf(DeltaConcurrentModificationException.class);
+        assertThat(spark.read().format("delta").load(path).collectAsList()).as("only the other writer's rows")
+                .extracting(row -> row.getDouble(1)).containsExactly(99.0);
+    }
+
+    private static Dataset<Row> rows(SparkSession spark, double... totals)
+    {
+        List<Row> rows = java.util.Arrays.stream(totals).mapToObj(total -> RowFactory.create(Date.valueOf(DAY), total)).toList();
+        return spark.createDataFrame(rows, TOTALS.schema());
+    }
+}
