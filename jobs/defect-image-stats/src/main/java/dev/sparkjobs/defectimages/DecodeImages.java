@@ -22,7 +22,8 @@ import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Reads and decodes each image (and its mask) inside the tasks, one at a time: a task holds the
- * bytes and luma of one image and one mask, never a partition's worth. Adds the feature columns to
+ * bytes and luma of one image or mask, never a partition's worth, and decodes them into the same
+ * {@link DecodeBuffers} from one image to the next. Adds the feature columns to
  * each catalog row; a file that cannot be read or decoded becomes a row flagged unreadable with
  * the decoder's message.
  */
@@ -79,6 +80,7 @@ final class DecodeImages
     public Iterator<Row> call(Iterator<Row> rows)
     {
         Configuration configuration = hadoopConfiguration.value().value();
+        DecodeBuffers buffers = new DecodeBuffers();
         return new Iterator<>()
         {
             @Override
@@ -90,12 +92,12 @@ final class DecodeImages
             @Override
             public Row next()
             {
-                return withFeatures(rows.next(), configuration);
+                return withFeatures(rows.next(), configuration, buffers);
             }
         };
     }
 
-    private Row withFeatures(Row row, Configuration configuration)
+    private Row withFeatures(Row row, Configuration configuration, DecodeBuffers buffers)
     {
         Object[] values = new Object[inputWidth + FEATURE_COLUMNS.size()];
         for (int i = 0; i < inputWidth; i++) {
@@ -104,7 +106,7 @@ final class DecodeImages
         int at = inputWidth;
         LumaImage image;
         try {
-            image = ImageDecoder.decode(read(row.getString(pathIndex), configuration));
+            image = ImageDecoder.decode(read(row.getString(pathIndex), configuration), buffers);
         }
         catch (ImageDecodeException e) {
             values[at + 4] = e.format().orElse(null);
@@ -135,12 +137,13 @@ final class DecodeImages
             int width = (Integer) values[at];
             int height = (Integer) values[at + 1];
             try {
-                LumaImage mask = ImageDecoder.decode(read(maskPath, configuration));
+                // into the image's buffers: the image's features are computed and its luma no longer needed
+                LumaImage mask = ImageDecoder.decode(read(maskPath, configuration), buffers);
                 if (mask.width() != width || mask.height() != height) {
                     values[at + 14] = "mask " + maskPath + " is " + mask.width() + "x" + mask.height() + " but the image is " + width + "x" + height;
                 }
                 else {
-                    MaskFeatures defect = MaskFeatures.of(mask);
+                    MaskFeatures defect = MaskFeatures.of(mask, buffers);
                     values[at + 10] = defect.defectAreaFraction();
                     values[at + 11] = defect.defectRegions();
                 }

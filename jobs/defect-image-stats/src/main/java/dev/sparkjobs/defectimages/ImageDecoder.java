@@ -42,7 +42,14 @@ public final class ImageDecoder
     public static LumaImage decode(byte[] bytes)
             throws ImageDecodeException
     {
-        Optional<LumaImage> png = PngLumaDecoder.decode(bytes);
+        return decode(bytes, new DecodeBuffers());
+    }
+
+    /** As {@link #decode(byte[])}; a PNG decoded by {@link PngLumaDecoder} goes into {@code buffers} and is valid until their next use. */
+    static LumaImage decode(byte[] bytes, DecodeBuffers buffers)
+            throws ImageDecodeException
+    {
+        Optional<LumaImage> png = PngLumaDecoder.decode(bytes, buffers);
         if (png.isPresent()) {
             return png.get();
         }

@@ -8,10 +8,16 @@ public record MaskFeatures(long defectPixels, double defectAreaFraction, int def
 {
     public static MaskFeatures of(LumaImage mask)
     {
+        return of(mask, new DecodeBuffers());
+    }
+
+    /** As {@link #of(LumaImage)}, with the bookkeeping arrays of {@code buffers}. */
+    static MaskFeatures of(LumaImage mask, DecodeBuffers buffers)
+    {
         int width = mask.width();
         int height = mask.height();
         double[] luma = mask.luma();
-        boolean[] pending = new boolean[luma.length];
+        boolean[] pending = buffers.pending(luma.length); // all false, and left so: every flag set below is cleared by the search
         long defectPixels = 0;
         for (int i = 0; i < luma.length; i++) {
             if (luma[i] > 0) {
@@ -20,7 +26,7 @@ public record MaskFeatures(long defectPixels, double defectAreaFraction, int def
             }
         }
         int regions = 0;
-        int[] queue = new int[luma.length];
+        int[] queue = buffers.queue(luma.length);
         for (int start = 0; start < luma.length; start++) {
             if (!pending[start]) {
                 continue;

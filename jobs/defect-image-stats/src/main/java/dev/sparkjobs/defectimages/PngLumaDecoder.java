@@ -57,6 +57,13 @@ final class PngLumaDecoder
     static Optional<LumaImage> decode(byte[] bytes)
             throws ImageDecodeException
     {
+        return decode(bytes, new DecodeBuffers());
+    }
+
+    /** As {@link #decode(byte[])}, into {@code buffers}: the image is valid until their next use. */
+    static Optional<LumaImage> decode(byte[] bytes, DecodeBuffers buffers)
+            throws ImageDecodeException
+    {
         if (!isPng(bytes)) {
             return Optional.empty();
         }
@@ -83,26 +90,29 @@ final class PngLumaDecoder
         }
         int bytesPerPixel = channels * bitDepth / 8;
         int rowBytes = width * bytesPerPixel;
-        byte[] rows = new byte[height * (rowBytes + 1)];
-        inflate(chunks, rows);
+        int length = height * (rowBytes + 1);
+        byte[] rows = buffers.rows(length);
+        inflate(chunks, rows, length);
         unfilter(rows, height, rowBytes, bytesPerPixel);
-        return Optional.of(new LumaImage(width, height, channels, bitDepth, FORMAT, luma(rows, width, height, colourType, bitDepth)));
+        double[] luma = buffers.luma(width * height);
+        luma(rows, rowBytes + 1, luma, width, height, colourType, bitDepth);
+        return Optional.of(new LumaImage(width, height, channels, bitDepth, FORMAT, luma));
     }
 
-    /** Inflates the IDAT chunks, in file order, into exactly {@code rows.length} bytes. */
-    private static void inflate(Chunks chunks, byte[] rows)
+    /** Inflates the IDAT chunks, in file order, into exactly the first {@code length} bytes of {@code rows}. */
+    private static void inflate(Chunks chunks, byte[] rows, int length)
             throws ImageDecodeException
     {
         Inflater inflater = new Inflater();
         try {
             int filled = 0;
-            for (Chunk chunk = chunks.next(); chunk != null && filled < rows.length && !chunk.is("IEND"); chunk = chunks.next()) {
+            for (Chunk chunk = chunks.next(); chunk != null && filled < length && !chunk.is("IEND"); chunk = chunks.next()) {
                 if (!chunk.is("IDAT")) {
                     continue;
                 }
                 inflater.setInput(chunks.bytes(), chunk.data(), chunk.length());
-                while (filled < rows.length && !inflater.finished()) {
-                    int produced = inflater.inflate(rows, filled, rows.length - filled);
+                while (filled < length && !inflater.finished()) {
+                    int produced = inflater.inflate(rows, filled, length - filled);
                     filled += produced;
                     if (produced == 0) {
                         if (inflater.needsDictionary()) {
@@ -112,8 +122,8 @@ final class PngLumaDecoder
                     }
                 }
             }
-            if (filled < rows.length) {
-                throw damaged("the image data ends after " + filled + " of " + rows.length + " bytes of pixel rows (a truncated file?)");
+            if (filled < length) {
+                throw damaged("the image data ends after " + filled + " of " + length + " bytes of pixel rows (a truncated file?)");
             }
         }
         catch (DataFormatException e) {
@@ -179,10 +189,9 @@ final class PngLumaDecoder
         return toUp <= toUpLeft ? up : upLeft;
     }
 
-    private static double[] luma(byte[] rows, int width, int height, int colourType, int bitDepth)
+    /** Fills {@code luma} (width x height values) from the unfiltered rows, {@code stride} bytes each with their filter byte. */
+    private static void luma(byte[] rows, int stride, double[] luma, int width, int height, int colourType, int bitDepth)
     {
-        double[] luma = new double[width * height];
-        int stride = (rows.length / height);
         if (bitDepth == 16) {
             // as ImageDecoder.toLuma: samples scaled by 255 / 65535, i.e. divided by 257
             double scale = 255.0 / 65535;
@@ -194,7 +203,7 @@ final class PngLumaDecoder
                     at += 2;
                 }
             }
-            return luma;
+            return;
         }
         int channels = switch (colourType) {
             case GREY -> 1;
@@ -213,7 +222,6 @@ final class PngLumaDecoder
                 at += channels;
             }
         }
-        return luma;
     }
 
     private static ImageDecodeException damaged(String reason)

@@ -127,6 +127,37 @@ class ImageFeaturesTest
     }
 
     @Test
+    void masksDecodedIntoReusedBuffersCountAsFreshOnes()
+            throws Exception
+    {
+        // the job decodes every image and mask of a task into the same buffers: each mask must count as if alone
+        int[][] first = {
+                {255, 255, 0, 0, 0, 1},
+                {0, 255, 0, 0, 0, 0},
+                {0, 0, 9, 0, 0, 0},
+                {0, 0, 0, 0, 255, 255},
+                {255, 0, 0, 0, 255, 0}};
+        int[][] second = {
+                {0, 0, 0, 0, 0, 0},
+                {0, 7, 0, 0, 7, 0},
+                {0, 0, 0, 0, 0, 0},
+                {0, 0, 0, 0, 0, 0},
+                {7, 7, 7, 0, 0, 0}};
+        int[][] smaller = {{1, 0, 1}, {0, 0, 0}};
+        DecodeBuffers buffers = new DecodeBuffers();
+        MaskFeatures one = MaskFeatures.of(ImageDecoder.decode(TestImages.grey(first), buffers), buffers);
+        MaskFeatures two = MaskFeatures.of(ImageDecoder.decode(TestImages.grey(second), buffers), buffers);
+        MaskFeatures three = MaskFeatures.of(ImageDecoder.decode(TestImages.grey(smaller), buffers), buffers);
+        MaskFeatures twoAgain = MaskFeatures.of(ImageDecoder.decode(TestImages.grey(second), buffers), buffers);
+        // by hand: see maskComponentsAreEightConnected for the first; the second has {(1,1)}, {(4,1)}, {(0,4),(1,4),(2,4)}
+        assertThat(new long[] {one.defectRegions(), one.defectPixels()}).as("first mask: regions, pixels").containsExactly(4, 9);
+        assertThat(new long[] {two.defectRegions(), two.defectPixels()}).as("second mask, same buffers").containsExactly(3, 5);
+        assertThat(new long[] {three.defectRegions(), three.defectPixels()}).as("a smaller mask, same buffers").containsExactly(2, 2);
+        assertThat(three.defectAreaFraction()).as("2 of 6").isCloseTo(2.0 / 6, within(1e-12));
+        assertThat(new long[] {twoAgain.defectRegions(), twoAgain.defectPixels()}).as("second mask after the smaller one").containsExactly(3, 5);
+    }
+
+    @Test
     void corruptFilesCarryTheDecodersMessage()
     {
         byte[] png = noise(32, 32);

@@ -49,6 +49,27 @@ class PngLumaDecoderTest
     }
 
     @Test
+    void imagesDecodedIntoReusedBuffersEqualFreshDecodes()
+            throws Exception
+    {
+        // the job decodes a task's images one after another into the same buffers: kinds and sizes change between them
+        DecodeBuffers buffers = new DecodeBuffers();
+        byte[][] pngs = {
+                encode(9, 6, RGB, 8, randomSamples(6, 9, 3, 255, 11), 11),
+                encode(4, 3, GREY, 8, randomSamples(3, 4, 1, 255, 12), 12),
+                encode(9, 6, RGBA, 8, randomSamples(6, 9, 4, 255, 13), 13),
+                encode(5, 5, GREY, 16, randomSamples(5, 5, 1, 65535, 14), 14)};
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < pngs.length; i++) {
+                LumaImage reused = PngLumaDecoder.decode(pngs[i], buffers).orElseThrow();
+                double[] fresh = ImageDecoder.decodeWithImageIO(pngs[i]).luma();
+                assertThat(reused.luma()).as("image %s, round %s, into reused buffers, against ImageIO", i, round)
+                        .containsExactly(fresh, within(0.0));
+            }
+        }
+    }
+
+    @Test
     void computesLumaOfColourImagesIgnoringAlpha()
             throws Exception
     {
