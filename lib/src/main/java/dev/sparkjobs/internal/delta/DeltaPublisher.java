@@ -55,6 +55,8 @@ public final class DeltaPublisher
     private final String job;
     private final String runId;
     private final RunScope scope;
+    // tables created by this publisher (so by this run), by path
+    private final java.util.Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DeltaPublisher(SparkSession spark, String job, String runId, RunScope scope)
     {
@@ -86,7 +88,18 @@ public final class DeltaPublisher
                 .partitionedBy(spec.partitionColumns().toArray(String[]::new))
                 .comment(spec.comment())
                 .execute();
+        created.add(path);
         return true;
+    }
+
+    /** A transaction on the table at {@code path} when this publisher created it and it is still at its first, empty version. */
+    private Optional<OptimisticTransaction> createdEmpty(String path)
+    {
+        if (!created.contains(path)) {
+            return Optional.empty();
+        }
+        OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
+        return transaction.readVersion() == 0 ? Optional.of(transaction) : Optional.empty();
     }
 
     /** Writes the staged rows (or commits the files already written for them) in one commit and returns the table's new version. */
@@ -113,6 +126,16 @@ public final class DeltaPublisher
             });
         }
         else if (mode instanceof WriteMode.Merge merge) {
+            Optional<OptimisticTransaction> empty = createdEmpty(staged.path());
+            if (empty.isPresent()) {
+                // merging into the empty first version of a table the run created inserts every row: one commit, without
+                // MERGE's join of the rows with the table's (no) files, seconds of Spark jobs; the transaction reads the
+                // whole table, so that another writer's commit meanwhile fails this one
+                OptimisticTransaction transaction = empty.get();
+                transaction.readWholeTable();
+                List<Action> added = new ArrayList<>(addedFiles(transaction.writeFiles(staged.rows())));
+                return transaction.commit(toSeq(added), new DeltaOperations.Write(SaveMode.Append, Option.empty(), Option.empty(), Option.apply(runId)));
+            }
             withUserMetadata(() -> {
                 org.apache.spark.sql.Column condition = merge.keys().stream()
                         .map(key -> org.apache.spark.sql.functions.col("target." + key).equalTo(org.apache.spark.sql.functions.col("source." + key)))

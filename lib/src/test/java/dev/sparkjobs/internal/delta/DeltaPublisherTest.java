@@ -28,7 +28,7 @@ import dev.sparkjobs.api.TableSpec;
 import dev.sparkjobs.api.WriteMode;
 import dev.sparkjobs.testing.SharedSpark;
 
-/** Commits of files written uncommitted into a table the run created: no file listing, still safe against other writers. */
+/** Commits into a table the run created: no listing of its (no) files, no MERGE join, still safe against other writers. */
 @ExtendWith(SharedSpark.class)
 class DeltaPublisherTest
 {
@@ -76,6 +76,39 @@ class DeltaPublisherTest
                 .isInstanceOf(DeltaConcurrentModificationException.class);
         assertThat(spark.read().format("delta").load(path).collectAsList()).as("only the other writer's rows")
                 .extracting(row -> row.getDouble(1)).containsExactly(99.0);
+    }
+
+    @Test
+    void aMergeIntoATableTheRunCreatedInsertsAndLaterRunsMerge(SparkSession spark)
+    {
+        TableSpec latest = TableSpec.builder("latest")
+                .comment("Latest total per account")
+                .column("account", DataTypes.StringType, "Account")
+                .column("total", DataTypes.DoubleType, "Total")
+                .writeMode(WriteMode.merge("account"))
+                .build();
+        String path = work.resolve("latest").toString();
+        DeltaPublisher first = new DeltaPublisher(spark, "test", "run-1", new RunScope(DAY, ScopeMode.DATE));
+        assertThat(first.createIfMissing(latest, path)).as("created by the first run").isTrue();
+        first.publish(new StagedTable(latest, path, accounts(spark, latest, "a", 1.0, "b", 2.0), List.of()));
+        assertThat(DeltaTable.forPath(spark, path).history(1).first().<String>getAs("operation")).as("first commit: the rows inserted")
+                .isEqualTo("WRITE");
+
+        DeltaPublisher second = new DeltaPublisher(spark, "test", "run-2", new RunScope(DAY.plusDays(1), ScopeMode.DATE));
+        assertThat(second.createIfMissing(latest, path)).as("exists for the second run").isFalse();
+        second.publish(new StagedTable(latest, path, accounts(spark, latest, "b", 5.0, "c", 3.0), List.of()));
+        assertThat(DeltaTable.forPath(spark, path).history(1).first().<String>getAs("operation")).as("second commit").isEqualTo("MERGE");
+        assertThat(spark.read().format("delta").load(path).orderBy("account").collectAsList()).as("a kept, b updated, c inserted")
+                .extracting(row -> row.getString(0) + "=" + row.getDouble(1)).containsExactly("a=1.0", "b=5.0", "c=3.0");
+    }
+
+    private static Dataset<Row> accounts(SparkSession spark, TableSpec spec, Object... accountsAndTotals)
+    {
+        List<Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < accountsAndTotals.length; i += 2) {
+            rows.add(RowFactory.create(accountsAndTotals[i], accountsAndTotals[i + 1]));
+        }
+        return spark.createDataFrame(rows, spec.schema());
     }
 
     private static Dataset<Row> rows(SparkSession spark, double... totals)
