@@ -55,8 +55,6 @@ public final class DeltaPublisher
     private final String job;
     private final String runId;
     private final RunScope scope;
-    // tables created by this publisher (so by this run), by path
-    private final java.util.Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DeltaPublisher(SparkSession spark, String job, String runId, RunScope scope)
     {
@@ -69,11 +67,10 @@ public final class DeltaPublisher
     /** The table's current version; empty when there is no Delta table at {@code path}. */
     public Optional<Long> currentVersion(String path)
     {
-        DeltaLog log = DeltaLog.forTable(spark, path);
-        if (!log.tableExists()) {
-            return Optional.empty();
-        }
-        return Optional.of(log.update(false, scala.Option.empty(), scala.Option.empty()).version());
+        // updated first: DeltaLog instances are cached per path, and tableExists() only asks the cached snapshot, which
+        // may predate another writer's creation of the table
+        long version = DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).version();
+        return version < 0 ? Optional.empty() : Optional.of(version);
     }
 
     /** Creates the table with its partitioning and comments, when it does not exist yet; returns whether it did. */
@@ -88,18 +85,29 @@ public final class DeltaPublisher
                 .partitionedBy(spec.partitionColumns().toArray(String[]::new))
                 .comment(spec.comment())
                 .execute();
-        created.add(path);
         return true;
     }
 
-    /** A transaction on the table at {@code path} when this publisher created it and it is still at its first, empty version. */
-    private Optional<OptimisticTransaction> createdEmpty(String path)
+    /**
+     * Whether the transaction read the table at version 0 and that version holds no data files, as
+     * {@link #createIfMissing} makes it: read from that one commit file, without reconstructing the
+     * table's state (Spark jobs, seconds per table). A table another writer created with rows is
+     * not empty, whoever created it.
+     */
+    private static boolean readEmptyFirstVersion(OptimisticTransaction transaction)
     {
-        if (!created.contains(path)) {
-            return Optional.empty();
+        if (transaction.readVersion() != 0) {
+            return false;
         }
-        OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
-        return transaction.readVersion() == 0 ? Optional.of(transaction) : Optional.empty();
+        var changes = transaction.deltaLog().getChanges(0, 0, false);
+        while (changes.hasNext()) {
+            for (Action action : JavaConverters.seqAsJavaList(changes.next()._2())) {
+                if (action instanceof AddFile) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Writes the staged rows (or commits the files already written for them) in one commit and returns the table's new version. */
@@ -126,12 +134,11 @@ public final class DeltaPublisher
             });
         }
         else if (mode instanceof WriteMode.Merge merge) {
-            Optional<OptimisticTransaction> empty = createdEmpty(staged.path());
-            if (empty.isPresent()) {
-                // merging into the empty first version of a table the run created inserts every row: one commit, without
-                // MERGE's join of the rows with the table's (no) files, seconds of Spark jobs; the transaction reads the
-                // whole table, so that another writer's commit meanwhile fails this one
-                OptimisticTransaction transaction = empty.get();
+            OptimisticTransaction transaction = DeltaLog.forTable(spark, staged.path()).startTransaction();
+            if (readEmptyFirstVersion(transaction)) {
+                // merging into an empty table inserts every row: one commit, without MERGE's join of the rows with the
+                // table's (no) files, seconds of Spark jobs. The transaction reads the whole table, so that another
+                // writer's commit meanwhile fails this one (except a blind append, as for MERGE itself)
                 transaction.readWholeTable();
                 List<Action> added = new ArrayList<>(addedFiles(transaction.writeFiles(staged.rows())));
                 return transaction.commit(toSeq(added), new DeltaOperations.Write(SaveMode.Append, Option.empty(), Option.empty(), Option.apply(runId)));
@@ -196,10 +203,11 @@ public final class DeltaPublisher
     private long commit(TableSpec spec, Pending pending)
     {
         OptimisticTransaction transaction = pending.transaction();
-        // The run created the table and read it at its first version, which holds no files: nothing to replace. Listing
-        // the files would reconstruct the table's state with Spark jobs, seconds per table; the transaction reads the whole
-        // table instead, so that a commit made meanwhile by someone else still fails this one.
-        boolean knownEmpty = pending.createdTable() && pending.readVersion() == 0;
+        // A table read at an empty first version (the run created it, typically) has nothing to replace. Listing its
+        // files would reconstruct the table's state with Spark jobs, seconds per table; the transaction reads the whole
+        // table instead, so that another writer's commit meanwhile fails this one (except a blind append, which Delta's
+        // default WriteSerializable isolation lets through, as it does for the listed files).
+        boolean knownEmpty = readEmptyFirstVersion(transaction);
         if (knownEmpty) {
             transaction.readWholeTable();
         }
@@ -243,7 +251,8 @@ public final class DeltaPublisher
         org.apache.hadoop.fs.Path table = log.dataPath();
         try {
             org.apache.hadoop.fs.FileSystem fs = table.getFileSystem(log.newDeltaHadoopConf());
-            if (pending.createdTable() && currentVersion(table.toString()).equals(Optional.of(pending.readVersion()))) {
+            if (pending.createdTable() && currentVersion(table.toString()).equals(Optional.of(pending.readVersion()))
+                    && readEmptyFirstVersion(pending.transaction()) && holdsOnlyFilesOf(fs, table, pending)) {
                 fs.delete(table, true);
                 return;
             }
@@ -254,6 +263,38 @@ public final class DeltaPublisher
         catch (Exception e) { // IOExceptions, also thrown undeclared from Scala
             LOG.warn("Could not delete the uncommitted files of {}: {} (they are not part of the table; VACUUM removes them)", table, Errors.rootMessage(e));
         }
+    }
+
+    /**
+     * Whether the table's folder holds no data files but the pending write's (its log and hidden
+     * files aside): when another run of a first date writes into the same new table, that table is
+     * not this run's to delete.
+     */
+    private static boolean holdsOnlyFilesOf(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path table, Pending pending)
+            throws java.io.IOException
+    {
+        org.apache.hadoop.fs.Path root = fs.makeQualified(table);
+        java.util.Set<org.apache.hadoop.fs.Path> ours = new java.util.HashSet<>();
+        pending.added().forEach(file -> ours.add(fs.makeQualified(new org.apache.hadoop.fs.Path(table, file.toPath()))));
+        var files = fs.listFiles(root, true);
+        while (files.hasNext()) {
+            org.apache.hadoop.fs.Path file = fs.makeQualified(files.next().getPath());
+            if (!hidden(root, file) && !ours.contains(file)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a name on the way from {@code root} down to {@code file} starts with _ or . (_delta_log, checksum files). */
+    private static boolean hidden(org.apache.hadoop.fs.Path root, org.apache.hadoop.fs.Path file)
+    {
+        for (org.apache.hadoop.fs.Path at = file; at != null && !at.equals(root); at = at.getParent()) {
+            if (at.getName().startsWith("_") || at.getName().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -79,6 +79,46 @@ class DeltaPublisherTest
     }
 
     @Test
+    void aFirstVersionWithRowsIsReplacedNotKept(SparkSession spark)
+    {
+        // someone else created the table with rows in one commit (version 0): that version is not empty
+        String path = work.resolve("totals").toString();
+        rows(spark, 7.0).write().format("delta").partitionBy("day").save(path);
+        DeltaPublisher publisher = new DeltaPublisher(spark, "test", "run-1", new RunScope(DAY, ScopeMode.DATE));
+        DeltaPublisher.Pending pending = publisher.writeUncommitted(TOTALS, path, rows(spark, 1.5));
+        assertThat(pending.readVersion()).as("read at the first version").isZero();
+
+        publisher.publish(new StagedTable(TOTALS, path, publisher.written(pending), List.of(), Optional.of(pending)));
+
+        assertThat(spark.read().format("delta").load(path).collectAsList()).as("the day's rows replaced, not added to")
+                .extracting(row -> row.getDouble(1)).containsExactly(1.5);
+    }
+
+    @Test
+    void aDiscardedFirstWriteLeavesATableAnotherRunWritesInto(SparkSession spark)
+    {
+        String path = work.resolve("totals").toString();
+        DeltaPublisher failing = new DeltaPublisher(spark, "test", "run-1", new RunScope(DAY, ScopeMode.DATE));
+        DeltaPublisher other = new DeltaPublisher(spark, "test", "run-2", new RunScope(DAY.plusDays(1), ScopeMode.DATE));
+        DeltaPublisher.Pending created = failing.writeUncommitted(TOTALS, path, rows(spark, 1.5));
+        DeltaPublisher.Pending alongside = other.writeUncommitted(TOTALS, path,
+                spark.createDataFrame(List.of(RowFactory.create(Date.valueOf(DAY.plusDays(1)), 4.0)), TOTALS.schema()));
+        assertThat(created.createdTable()).as("the first write created the table").isTrue();
+
+        failing.discard(created); // the first run failed: its files go, the table another run writes into stays
+
+        assertThat(work.resolve("totals/_delta_log")).as("the table's log").exists();
+        other.publish(new StagedTable(TOTALS, path, other.written(alongside), List.of(), Optional.of(alongside)));
+        assertThat(spark.read().format("delta").load(path).collectAsList()).as("the other run's rows only")
+                .extracting(row -> row.getDouble(1)).containsExactly(4.0);
+
+        String alone = work.resolve("alone").toString();
+        DeltaPublisher.Pending lonely = failing.writeUncommitted(TOTALS, alone, rows(spark, 1.5));
+        failing.discard(lonely);
+        assertThat(work.resolve("alone")).as("a table the failed write created, with nobody else's files").doesNotExist();
+    }
+
+    @Test
     void aMergeIntoATableTheRunCreatedInsertsAndLaterRunsMerge(SparkSession spark)
     {
         TableSpec latest = TableSpec.builder("latest")
