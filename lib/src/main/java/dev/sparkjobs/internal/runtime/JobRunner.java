@@ -8,11 +8,19 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.apache.spark.api.java.JavaSparkContext;
@@ -104,8 +112,8 @@ public final class JobRunner
                 spark.sparkContext().applicationId(), config.redacted());
         RunContext context = new RunContext(spark, job, runId, scope, config, outputRoot, steps, publisher);
         List<StagedTable> staged = new ArrayList<>();
-        java.util.Set<DeltaPublisher.Pending> attempted = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
-        java.util.Set<Integer> cachedBefore = java.util.Set.copyOf(JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().keySet());
+        Set<DeltaPublisher.Pending> attempted = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+        Set<Integer> cachedBefore = Set.copyOf(JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().keySet());
         try {
             try (var step = steps.start("record run in " + ledger.path())) {
                 ledger.started(record);
@@ -167,9 +175,9 @@ public final class JobRunner
         }
         TableStager stager = new TableStager(job.name(), scope, Optional.of(publisher));
         CheckEvaluator evaluator = new CheckEvaluator(sampleRows);
-        List<StagedTable> stagedSoFar = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<java.util.concurrent.Callable<CheckEvaluator.TableChecks>> tasks = outputs.tables().entrySet().stream()
-                .map(table -> (java.util.concurrent.Callable<CheckEvaluator.TableChecks>) () -> {
+        List<StagedTable> stagedSoFar = Collections.synchronizedList(new ArrayList<>());
+        List<Callable<CheckEvaluator.TableChecks>> tasks = outputs.tables().entrySet().stream()
+                .map(table -> (Callable<CheckEvaluator.TableChecks>) () -> {
                     try (var step = steps.start("compute and check " + table.getKey())) {
                         StagedTable stagedTable = stager.stage(declared.get(table.getKey()), Locations.child(outputRoot, table.getKey()), table.getValue());
                         stagedSoFar.add(stagedTable);
@@ -180,13 +188,13 @@ public final class JobRunner
         List<SideBySide.Outcome<CheckEvaluator.TableChecks>> outcomes = SideBySide.run(job.name() + "-stage", parallelTables, tasks);
         List<String> order = List.copyOf(outputs.tables().keySet());
         synchronized (stagedSoFar) {
-            stagedSoFar.stream().sorted(java.util.Comparator.comparingInt(table -> order.indexOf(table.name()))).forEach(staged::add);
+            stagedSoFar.stream().sorted(Comparator.comparingInt(table -> order.indexOf(table.name()))).forEach(staged::add);
         }
         Optional<Throwable> failure = outcomes.stream().flatMap(outcome -> outcome.failure().stream()).findFirst();
         if (failure.isPresent()) {
             throw unchecked(failure.get());
         }
-        if (Thread.currentThread().isInterrupted()) {
+        if (Thread.interrupted()) { // cleared, so that the cleanup of the written files can run
             throw Errors.failure("Interrupted while computing the output tables", new InterruptedException());
         }
         List<CheckEvaluator.TableChecks> checked = outcomes.stream().flatMap(outcome -> outcome.value().stream()).toList();
@@ -205,15 +213,15 @@ public final class JobRunner
      * When anything fails, the tables this run already published are restored.
      */
     private static List<TableOutcome> publish(List<StagedTable> staged, DeltaPublisher publisher, StepLabels steps, boolean optimize,
-            List<CheckEvaluator.TableChecks> checked, java.util.Set<DeltaPublisher.Pending> attempted, int parallelTables)
+            List<CheckEvaluator.TableChecks> checked, Set<DeltaPublisher.Pending> attempted, int parallelTables)
     {
         Map<String, Long> rowCounts = new LinkedHashMap<>();
         checked.forEach(table -> rowCounts.put(table.table(), table.rows()));
-        Map<String, TableOutcome> published = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<String, Optional<Long>> before = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, TableOutcome> published = new ConcurrentHashMap<>();
+        Map<String, Optional<Long>> before = new ConcurrentHashMap<>();
         List<StagedTable> written = staged.stream().filter(table -> table.pending().isPresent()).toList();
         List<SideBySide.Outcome<TableOutcome>> commits = SideBySide.run("publish", parallelTables, written.stream()
-                .map(table -> (java.util.concurrent.Callable<TableOutcome>) () -> publishOne(table, publisher, steps, rowCounts, before, attempted))
+                .map(table -> (Callable<TableOutcome>) () -> publishOne(table, publisher, steps, rowCounts, before, attempted))
                 .toList());
         for (int i = 0; i < written.size(); i++) {
             commits.get(i).value().ifPresent(outcome -> published.put(outcome.table(), outcome));
@@ -222,6 +230,11 @@ public final class JobRunner
             if (commits.get(i).failure().isPresent()) {
                 throw restoreAndFail(publisher, written.get(i), commits.get(i).failure().get(), published, staged, before);
             }
+        }
+        if (Thread.interrupted()) { // cleared, so that the restore's Spark jobs and file operations can run
+            List<TableOutcome> inOrder = staged.stream().map(table -> published.get(table.name())).filter(Objects::nonNull).toList();
+            throw Errors.failure("The run was interrupted while committing its tables. " + restore(publisher, inOrder, staged, before),
+                    new InterruptedException());
         }
         for (StagedTable table : staged) {
             if (table.pending().isEmpty()) {
@@ -249,7 +262,7 @@ public final class JobRunner
     }
 
     private static TableOutcome publishOne(StagedTable table, DeltaPublisher publisher, StepLabels steps, Map<String, Long> rowCounts,
-            Map<String, Optional<Long>> before, java.util.Set<DeltaPublisher.Pending> attempted)
+            Map<String, Optional<Long>> before, Set<DeltaPublisher.Pending> attempted)
     {
         try (var step = steps.start("publish " + table.name())) {
             if (table.pending().isPresent()) {
@@ -267,11 +280,13 @@ public final class JobRunner
     private static RuntimeException restoreAndFail(DeltaPublisher publisher, StagedTable failed, Throwable failure, Map<String, TableOutcome> published,
             List<StagedTable> staged, Map<String, Optional<Long>> before)
     {
+        List<TableOutcome> inOrder = staged.stream().map(table -> published.get(table.name())).filter(Objects::nonNull).toList();
+        RuntimeException publishFailed = Errors.publishFailed(failed.name(), failed.path(), restore(publisher, inOrder, staged, before), failure);
         if (failure instanceof Error error) {
+            error.addSuppressed(publishFailed); // the tables are restored; the error itself goes on up
             throw error;
         }
-        List<TableOutcome> inOrder = staged.stream().map(table -> published.get(table.name())).filter(java.util.Objects::nonNull).toList();
-        return Errors.publishFailed(failed.name(), failed.path(), restore(publisher, inOrder, staged, before), failure);
+        return publishFailed;
     }
 
     /** A task's failure as thrown to the caller: errors as they are, checked exceptions (thrown undeclared by Scala code) wrapped. */
@@ -322,7 +337,7 @@ public final class JobRunner
     }
 
     /** Jobs may cache intermediates; what the run cached is released with it, what was cached before is left alone. */
-    private static void releaseCachedDuring(SparkSession spark, java.util.Set<Integer> cachedBefore)
+    private static void releaseCachedDuring(SparkSession spark, Set<Integer> cachedBefore)
     {
         JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().forEach((id, rdd) -> {
             if (!cachedBefore.contains(id)) {
@@ -337,7 +352,7 @@ public final class JobRunner
         try {
             spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
         }
-        catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+        catch (RuntimeException | TimeoutException e) {
             LOG.debug("Listener bus did not drain", e);
         }
         return metrics.snapshot();

@@ -56,6 +56,7 @@ final class SideBySide
         });
         AtomicBoolean failed = new AtomicBoolean();
         List<Future<Outcome<T>>> running = new ArrayList<>();
+        Throwable notSubmitted = null;
         try {
             for (Callable<T> task : tasks) {
                 running.add(pool.submit(() -> {
@@ -65,12 +66,16 @@ final class SideBySide
                     try {
                         return new Outcome<>(Optional.ofNullable(task.call()), Optional.empty());
                     }
-                    catch (Exception | Error e) { // includes checked exceptions thrown undeclared by Scala code
+                    catch (Throwable e) { // includes checked exceptions thrown undeclared by Scala code
                         failed.set(true);
                         return new Outcome<T>(Optional.empty(), Optional.of(e));
                     }
                 }));
             }
+        }
+        catch (RuntimeException | Error e) { // no thread for a task (out of native threads, say): the tasks submitted still run
+            failed.set(true);
+            notSubmitted = e;
         }
         finally {
             pool.shutdown();
@@ -91,6 +96,9 @@ final class SideBySide
                     break;
                 }
             }
+        }
+        for (int i = outcomes.size(); i < tasks.size(); i++) {
+            outcomes.add(new Outcome<>(Optional.empty(), Optional.of(notSubmitted)));
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

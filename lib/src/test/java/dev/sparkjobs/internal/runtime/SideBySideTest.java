@@ -100,6 +100,18 @@ class SideBySideTest
     }
 
     @Test
+    void anErrorIsAnOutcomeToo()
+    {
+        AssertionError error = new AssertionError("assertion failed in Scala code");
+        List<Callable<String>> tasks = List.of(() -> {
+            throw error;
+        }, () -> "after");
+        List<SideBySide.Outcome<String>> outcomes = SideBySide.run("test", 1, tasks);
+        assertThat(outcomes.get(0).failure()).as("the error").containsSame(error);
+        assertThat(outcomes.get(1).skipped()).as("the task after it").isTrue();
+    }
+
+    @Test
     void anInterruptedCallerStillWaitsForRunningTasks()
     {
         CountDownLatch running = new CountDownLatch(1);
