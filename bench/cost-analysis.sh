@@ -26,6 +26,6 @@ run() {
 }
 run generate "$WORK" "$ROWS"
 du -sh "$WORK/sample/billing"
-for mode in ${MODES:-scan duckdb job}; do
+for mode in ${MODES:-scan duckdb duckdb-line-items job}; do
   run "$mode" "$WORK"
 done

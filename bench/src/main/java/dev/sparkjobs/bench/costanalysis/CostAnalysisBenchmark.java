@@ -35,7 +35,10 @@ import dev.sparkjobs.costanalysis.SampleCurGenerator;
  *   <li>{@code scan WORK}: a bare Spark scan of the columns the job uses (the floor for Spark);</li>
  *   <li>{@code job WORK}: the job end to end through the CLI, scope=all, into a fresh lake;</li>
  *   <li>{@code duckdb WORK}: DuckDB (JDBC, 2 threads) computing the same cost_daily and
- *       cost_kpis_monthly from the same Parquet, written to Parquet files.</li>
+ *       cost_kpis_monthly from the same Parquet, written to Parquet files (the issue's baseline);</li>
+ *   <li>{@code duckdb-line-items WORK}: the same, also writing every normalised line item with all
+ *       of cost_line_items' columns to Parquet partitioned by billing period, as the job does (not a
+ *       target: the like-for-like work).</li>
  * </ul>
  */
 public final class CostAnalysisBenchmark
@@ -62,8 +65,9 @@ public final class CostAnalysisBenchmark
             case "generate" -> generate(work, Integer.parseInt(args[2]));
             case "scan" -> scan(billing);
             case "job" -> job(work, billing);
-            case "duckdb" -> duckdb(work, billing);
-            default -> throw new IllegalArgumentException("unknown mode " + mode + ": use generate, scan, job or duckdb");
+            case "duckdb" -> duckdb(work, billing, false);
+            case "duckdb-line-items" -> duckdb(work, billing, true);
+            default -> throw new IllegalArgumentException("unknown mode " + mode + ": use generate, scan, job, duckdb or duckdb-line-items");
         }
         System.out.printf(Locale.ROOT, "RESULT %s wall %.1f s%n", mode, (System.nanoTime() - started) / 1e9);
     }
@@ -116,7 +120,7 @@ public final class CostAnalysisBenchmark
         }
     }
 
-    private static void duckdb(Path work, Path billing)
+    private static void duckdb(Path work, Path billing, boolean lineItems)
             throws Exception
     {
         Path out = work.resolve("duckdb-" + System.currentTimeMillis());
@@ -124,7 +128,10 @@ public final class CostAnalysisBenchmark
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = connection.createStatement()) {
             statement.execute("SET threads = 2");
             statement.execute("SET TimeZone = 'UTC'");
-            statement.execute("CREATE TEMP TABLE items AS " + DuckDbQueries.items(billing.resolve("*.parquet").toString()));
+            statement.execute("CREATE TEMP TABLE items AS " + DuckDbQueries.items(billing.resolve("*.parquet").toString(), lineItems));
+            if (lineItems) {
+                statement.execute("COPY items TO '" + out.resolve("cost_line_items") + "' (FORMAT PARQUET, PARTITION_BY (billing_period))");
+            }
             statement.execute("COPY (" + DuckDbQueries.DAILY + ") TO '" + out.resolve("cost_daily.parquet") + "' (FORMAT PARQUET)");
             statement.execute("COPY (" + DuckDbQueries.KPIS + ") TO '" + out.resolve("cost_kpis_monthly.parquet") + "' (FORMAT PARQUET)");
             try (ResultSet counts = statement.executeQuery("SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM read_parquet('"

@@ -7,8 +7,39 @@ final class DuckDbQueries
 
     static String items(String parquetGlob)
     {
+        return items(parquetGlob, false);
+    }
+
+    /**
+     * The normalised cost rows; with {@code allColumns}, every column of the job's cost_line_items
+     * (account name, service category, resource, usage type and unit, instance type, tags, source
+     * file), not only those cost_daily and cost_kpis_monthly use.
+     */
+    static String items(String parquetGlob, boolean allColumns)
+    {
+        String more = !allColumns ? "" : """
+                  'AWS' AS provider,
+                  line_item_usage_account_name AS account_name,
+                  coalesce(CASE coalesce(line_item_product_code, product_servicecode)
+                    WHEN 'AmazonEC2' THEN 'Compute' WHEN 'AWSLambda' THEN 'Compute' WHEN 'AmazonECS' THEN 'Compute' WHEN 'AmazonEKS' THEN 'Compute'
+                    WHEN 'AmazonS3' THEN 'Storage' WHEN 'AmazonEFS' THEN 'Storage' WHEN 'AmazonGlacier' THEN 'Storage' WHEN 'AmazonFSx' THEN 'Storage'
+                    WHEN 'AWSBackup' THEN 'Storage' WHEN 'AmazonRDS' THEN 'Databases' WHEN 'AmazonDynamoDB' THEN 'Databases'
+                    WHEN 'AmazonElastiCache' THEN 'Databases' WHEN 'AmazonRedshift' THEN 'Analytics' WHEN 'AmazonAthena' THEN 'Analytics'
+                    WHEN 'AmazonVPC' THEN 'Networking' WHEN 'AmazonCloudFront' THEN 'Networking' WHEN 'AmazonRoute53' THEN 'Networking'
+                    WHEN 'AWSELB' THEN 'Networking' WHEN 'AWSDataTransfer' THEN 'Networking'
+                    WHEN 'AmazonCloudWatch' THEN 'Management and Governance' WHEN 'AWSConfig' THEN 'Management and Governance'
+                    WHEN 'AWSCloudTrail' THEN 'Management and Governance' WHEN 'AmazonSQS' THEN 'Integration' WHEN 'AmazonSNS' THEN 'Integration'
+                    WHEN 'awskms' THEN 'Security' WHEN 'AmazonSageMaker' THEN 'AI and Machine Learning' END, 'Other') AS service_category,
+                  line_item_resource_id AS resource_id,
+                  line_item_usage_type AS usage_type,
+                  product_instance_type AS instance_type,
+                  pricing_unit AS usage_unit,
+                  resource_tags AS tags,
+                  filename AS source_file,
+                """;
         return """
                 SELECT
+                  MORE_COLUMNS
                   date_trunc('month', coalesce(bill_billing_period_start_date, line_item_usage_start_date))::DATE AS billing_period,
                   line_item_usage_start_date::DATE AS charge_date,
                   line_item_usage_account_id AS account_id,
@@ -41,9 +72,11 @@ final class DuckDbQueries
                                  ELSE coalesce(line_item_unblended_cost, 0) END END AS effective_cost,
                   CASE WHEN line_item_line_item_type = 'SavingsPlanNegation' THEN 0 ELSE coalesce(pricing_public_on_demand_cost, 0) END AS list_cost,
                   line_item_usage_amount AS usage_quantity
-                FROM read_parquet('PARQUET_GLOB')
+                FROM read_parquet('PARQUET_GLOB', filename = FILENAME)
                 WHERE line_item_operation IS NULL OR line_item_operation NOT IN ('EKSPod-EC2', 'ECSTask-EC2')
-                """.replace("PARQUET_GLOB", parquetGlob);
+                """.replace("MORE_COLUMNS", more.strip() + (more.isEmpty() ? "" : "\n  "))
+                .replace("PARQUET_GLOB", parquetGlob)
+                .replace("FILENAME", String.valueOf(allColumns));
     }
 
     static final String DAILY = """
