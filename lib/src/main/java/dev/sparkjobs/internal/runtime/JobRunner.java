@@ -241,7 +241,7 @@ public final class JobRunner
                 try {
                     published.put(table.name(), publishOne(table, publisher, steps, rowCounts, before, attempted));
                 }
-                catch (Exception failure) {
+                catch (Exception | Error failure) { // restores, then an Error goes on up as it is
                     throw restoreAndFail(publisher, table, failure, published, staged, before);
                 }
             }
@@ -253,7 +253,7 @@ public final class JobRunner
                     TableOutcome outcome = published.get(table.name());
                     published.put(table.name(), new TableOutcome(table.name(), outcome.rowsWritten(), publisher.currentVersion(table.path()).orElse(outcome.version())));
                 }
-                catch (Exception failure) {
+                catch (Exception | Error failure) { // restores, then an Error goes on up as it is
                     throw restoreAndFail(publisher, table, failure, published, staged, before);
                 }
             }
