@@ -212,7 +212,7 @@ public final class JobRunner
      * at a time, as they hold session settings while they write; compaction, when on, comes last.
      * When anything fails, the tables this run already published are restored.
      */
-    private static List<TableOutcome> publish(List<StagedTable> staged, DeltaPublisher publisher, StepLabels steps, boolean optimize,
+    static List<TableOutcome> publish(List<StagedTable> staged, DeltaPublisher publisher, StepLabels steps, boolean optimize,
             List<CheckEvaluator.TableChecks> checked, Set<DeltaPublisher.Pending> attempted, int parallelTables)
     {
         Map<String, Long> rowCounts = new LinkedHashMap<>();
