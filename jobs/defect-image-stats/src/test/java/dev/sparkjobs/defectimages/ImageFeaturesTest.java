@@ -12,6 +12,14 @@ import org.junit.jupiter.api.Test;
 /** Decoding and the per-image features against hand calculations and an independent implementation. */
 class ImageFeaturesTest
 {
+    // 9 non-zero pixels in 4 8-connected regions: {(0,0),(1,0),(1,1),(2,2) diagonal}, {(5,0)}, {(4,3),(5,3),(4,4)}, {(0,4)}
+    private static final int[][] FOUR_REGIONS = {
+                {255, 255, 0, 0, 0, 1},
+                {0, 255, 0, 0, 0, 0},
+                {0, 0, 9, 0, 0, 0},
+                {0, 0, 0, 0, 255, 255},
+                {255, 0, 0, 0, 255, 0}};
+
     /** The 4x4 grey image whose features are worked out by hand below. */
     static final int[][] HAND_IMAGE = {
             {0, 0, 0, 0},
@@ -107,14 +115,7 @@ class ImageFeaturesTest
     void maskComponentsAreEightConnected()
             throws Exception
     {
-        int[][] mask = {
-                {255, 255, 0, 0, 0, 1},
-                {0, 255, 0, 0, 0, 0},
-                {0, 0, 9, 0, 0, 0},
-                {0, 0, 0, 0, 255, 255},
-                {255, 0, 0, 0, 255, 0}};
-        MaskFeatures features = MaskFeatures.of(ImageDecoder.decode(TestImages.grey(mask)));
-        // {(0,0),(1,0),(1,1),(2,2) diagonal}, {(5,0)}, {(4,3),(5,3),(4,4)}, {(0,4)}
+        MaskFeatures features = MaskFeatures.of(ImageDecoder.decode(TestImages.grey(FOUR_REGIONS)));
         assertThat(features.defectRegions()).as("regions").isEqualTo(4);
         assertThat(features.defectPixels()).as("pixels").isEqualTo(9);
         assertThat(features.defectAreaFraction()).as("9 of 30").isCloseTo(0.3, within(1e-12));
@@ -131,12 +132,6 @@ class ImageFeaturesTest
             throws Exception
     {
         // the job decodes every image and mask of a task into the same buffers: each mask must count as if alone
-        int[][] first = {
-                {255, 255, 0, 0, 0, 1},
-                {0, 255, 0, 0, 0, 0},
-                {0, 0, 9, 0, 0, 0},
-                {0, 0, 0, 0, 255, 255},
-                {255, 0, 0, 0, 255, 0}};
         int[][] second = {
                 {0, 0, 0, 0, 0, 0},
                 {0, 7, 0, 0, 7, 0},
@@ -145,11 +140,11 @@ class ImageFeaturesTest
                 {7, 7, 7, 0, 0, 0}};
         int[][] smaller = {{1, 0, 1}, {0, 0, 0}};
         DecodeBuffers buffers = new DecodeBuffers();
-        MaskFeatures one = MaskFeatures.of(ImageDecoder.decode(TestImages.grey(first), buffers), buffers);
+        MaskFeatures one = MaskFeatures.of(ImageDecoder.decode(TestImages.grey(FOUR_REGIONS), buffers), buffers);
         MaskFeatures two = MaskFeatures.of(ImageDecoder.decode(TestImages.grey(second), buffers), buffers);
         MaskFeatures three = MaskFeatures.of(ImageDecoder.decode(TestImages.grey(smaller), buffers), buffers);
         MaskFeatures twoAgain = MaskFeatures.of(ImageDecoder.decode(TestImages.grey(second), buffers), buffers);
-        // by hand: see maskComponentsAreEightConnected for the first; the second has {(1,1)}, {(4,1)}, {(0,4),(1,4),(2,4)}
+        // by hand: FOUR_REGIONS as commented there; the second has {(1,1)}, {(4,1)}, {(0,4),(1,4),(2,4)}
         assertThat(new long[] {one.defectRegions(), one.defectPixels()}).as("first mask: regions, pixels").containsExactly(4, 9);
         assertThat(new long[] {two.defectRegions(), two.defectPixels()}).as("second mask, same buffers").containsExactly(3, 5);
         assertThat(new long[] {three.defectRegions(), three.defectPixels()}).as("a smaller mask, same buffers").containsExactly(2, 2);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -21,25 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
 
-import dev.sparkjobs.api.Granularity;
 import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.api.ScopeMode;
 import dev.sparkjobs.api.TableSpec;
 import dev.sparkjobs.api.WriteMode;
 import dev.sparkjobs.testing.SharedSpark;
+import dev.sparkjobs.testing.TestTables;
 
 /** Commits into a table the run created: no listing of its (no) files, no MERGE join, still safe against other writers. */
 @ExtendWith(SharedSpark.class)
 class DeltaPublisherTest
 {
     private static final LocalDate DAY = LocalDate.of(2024, 9, 1);
-    private static final TableSpec TOTALS = TableSpec.builder("totals")
-            .comment("Totals per day")
-            .column("day", DataTypes.DateType, "Day")
-            .column("total", DataTypes.DoubleType, "Total")
-            .partitionedBy("day")
-            .writeMode(WriteMode.replacePartition("day", Granularity.DAY))
-            .build();
+    private static final TableSpec TOTALS = TestTables.dailyTotals("totals");
 
     @TempDir
     Path work;
@@ -102,7 +95,7 @@ class DeltaPublisherTest
         DeltaPublisher other = new DeltaPublisher(spark, "test", "run-2", new RunScope(DAY.plusDays(1), ScopeMode.DATE));
         DeltaPublisher.Pending created = failing.writeUncommitted(TOTALS, path, rows(spark, 1.5));
         DeltaPublisher.Pending alongside = other.writeUncommitted(TOTALS, path,
-                spark.createDataFrame(List.of(RowFactory.create(Date.valueOf(DAY.plusDays(1)), 4.0)), TOTALS.schema()));
+                TestTables.dailyTotalsRows(spark, DAY.plusDays(1), 4.0));
         assertThat(created.createdTable()).as("the first write created the table").isTrue();
 
         failing.discard(created); // the first run failed: its files go, the table another run writes into stays
@@ -153,7 +146,6 @@ class DeltaPublisherTest
 
     private static Dataset<Row> rows(SparkSession spark, double... totals)
     {
-        List<Row> rows = java.util.Arrays.stream(totals).mapToObj(total -> RowFactory.create(Date.valueOf(DAY), total)).toList();
-        return spark.createDataFrame(rows, TOTALS.schema());
+        return TestTables.dailyTotalsRows(spark, DAY, totals);
     }
 }

@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Date;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Collections;
@@ -16,26 +15,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.delta.tables.DeltaTable;
 
-import dev.sparkjobs.api.Granularity;
 import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.api.ScopeMode;
 import dev.sparkjobs.api.TableSpec;
-import dev.sparkjobs.api.WriteMode;
 import dev.sparkjobs.errors.SparkJobsException;
 import dev.sparkjobs.internal.delta.DeltaPublisher;
 import dev.sparkjobs.internal.delta.StagedTable;
 import dev.sparkjobs.testing.SharedSpark;
+import dev.sparkjobs.testing.TestTables;
 
 /**
  * Two tables written as uncommitted files are committed side by side; the commit of one fails
@@ -52,21 +46,21 @@ class SideBySideCommitsTest
     @Test
     void aFailedCommitRestoresTheTableCommittedAlongside(SparkSession spark)
     {
-        TableSpec first = spec("first");
-        TableSpec second = spec("second");
+        TableSpec first = TestTables.dailyTotals("first");
+        TableSpec second = TestTables.dailyTotals("second");
         String firstPath = work.resolve("first").toString();
         String secondPath = work.resolve("second").toString();
         DeltaPublisher earlier = new DeltaPublisher(spark, "test", "run-0", new RunScope(DAY, ScopeMode.DATE));
         for (TableSpec spec : List.of(first, second)) {
             String path = work.resolve(spec.name()).toString();
-            DeltaPublisher.Pending pending = earlier.writeUncommitted(spec, path, rows(spark, spec, 1.0));
+            DeltaPublisher.Pending pending = earlier.writeUncommitted(spec, path, TestTables.dailyTotalsRows(spark, DAY, 1.0));
             earlier.publish(new StagedTable(spec, path, earlier.written(pending), List.of(), Optional.of(pending)));
         }
         long firstBefore = version(spark, firstPath);
 
         DeltaPublisher publisher = new DeltaPublisher(spark, "test", "run-1", new RunScope(DAY, ScopeMode.DATE));
-        DeltaPublisher.Pending firstPending = publisher.writeUncommitted(first, firstPath, rows(spark, first, 10.0));
-        DeltaPublisher.Pending secondPending = publisher.writeUncommitted(second, secondPath, rows(spark, second, 20.0));
+        DeltaPublisher.Pending firstPending = publisher.writeUncommitted(first, firstPath, TestTables.dailyTotalsRows(spark, DAY, 10.0));
+        DeltaPublisher.Pending secondPending = publisher.writeUncommitted(second, secondPath, TestTables.dailyTotalsRows(spark, DAY, 20.0));
         // someone else changes the second table's metadata between this run's write and its commit
         spark.sql("ALTER TABLE delta.`" + secondPath + "` SET TBLPROPERTIES ('owner.note' = 'changed meanwhile')");
         long secondBefore = version(spark, secondPath);
@@ -90,22 +84,6 @@ class SideBySideCommitsTest
         assertThat(version(spark, secondPath)).as("second: nothing committed").isEqualTo(secondBefore);
         assertThat(values(spark, secondPath)).as("second: its rows before the run").containsExactly(1.0);
         assertThat(attempted).as("commits attempted: their files are never discarded").hasSize(2);
-    }
-
-    private static TableSpec spec(String name)
-    {
-        return TableSpec.builder(name)
-                .comment("Totals per day")
-                .column("day", DataTypes.DateType, "Day")
-                .column("total", DataTypes.DoubleType, "Total")
-                .partitionedBy("day")
-                .writeMode(WriteMode.replacePartition("day", Granularity.DAY))
-                .build();
-    }
-
-    private static Dataset<Row> rows(SparkSession spark, TableSpec spec, double total)
-    {
-        return spark.createDataFrame(List.of(RowFactory.create(Date.valueOf(DAY), total)), spec.schema());
     }
 
     private static long version(SparkSession spark, String path)
