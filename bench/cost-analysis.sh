@@ -21,7 +21,7 @@ OPENS=$(sed -n 's/.*<spark.add-opens>\(.*\)<\/spark.add-opens>.*/\1/p' "$ROOT/po
 export SPARK_LOCAL_IP=127.0.0.1
 run() {
   /usr/bin/time -f "TIME $1: %e s wall, %M KB peak RSS" java $OPENS ${BENCH_JAVA_OPTS:--Xmx6g} \
-    -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+    -Dlog4j2.configurationFile="${BENCH_LOG4J:-$ROOT/conf/log4j2.properties}" \
     -cp "$CLASSES:$(cat "$CP_FILE")" dev.sparkjobs.bench.costanalysis.CostAnalysisBenchmark "$@"
 }
 run generate "$WORK" "$ROWS"
