@@ -3,8 +3,11 @@ package dev.sparkjobs.api;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,10 +18,18 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * An output table: its schema with column comments, partitioning, how it is published and the
- * checks its staged rows must pass. The table lives at {@code <output.root>/<name>}.
+ * An output table: its schema with column comments, partitioning, how it is published, the
+ * checks its staged rows must pass, and the Delta table properties it is created with. The table
+ * lives at {@code <output.root>/<name>}.
+ *
+ * @param properties Delta table properties set when the framework creates the table, e.g.
+ *         {@code delta.dataSkippingNumIndexedCols}; Delta also hands them to the Parquet writer of
+ *         every write, so Parquet settings ({@code parquet.enable.dictionary#<column>}) apply to the
+ *         table's files. A table that already exists keeps its own properties
+ *         ({@code ALTER TABLE ... SET TBLPROPERTIES} changes them).
  */
-public record TableSpec(String name, String comment, StructType schema, List<String> partitionColumns, WriteMode writeMode, List<Check> checks)
+public record TableSpec(String name, String comment, StructType schema, List<String> partitionColumns, WriteMode writeMode, List<Check> checks,
+        Map<String, String> properties)
 {
     public TableSpec
     {
@@ -28,6 +39,7 @@ public record TableSpec(String name, String comment, StructType schema, List<Str
         partitionColumns = List.copyOf(requireNonNull(partitionColumns, "partitionColumns is null"));
         requireNonNull(writeMode, "writeMode is null");
         checks = List.copyOf(requireNonNull(checks, "checks is null"));
+        properties = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(properties, "properties is null")));
         if (!name.matches("_?[a-z][a-z0-9_]*")) {
             throw new IllegalArgumentException("Invalid table name '" + name + "': use snake_case (a-z, 0-9, _)");
         }
@@ -74,6 +86,7 @@ public record TableSpec(String name, String comment, StructType schema, List<Str
         private final List<String> partitionColumns = new ArrayList<>();
         private WriteMode writeMode = WriteMode.overwrite();
         private final List<Check> checks = new ArrayList<>();
+        private final Map<String, String> properties = new LinkedHashMap<>();
 
         private Builder(String name)
         {
@@ -117,9 +130,21 @@ public record TableSpec(String name, String comment, StructType schema, List<Str
             return this;
         }
 
+        /** A Delta table property the table is created with (see {@link TableSpec#properties()}). */
+        public Builder property(String key, String value)
+        {
+            requireNonNull(key, "key is null");
+            requireNonNull(value, "value is null");
+            if (properties.putIfAbsent(key, value) != null) {
+                throw new IllegalArgumentException("Property " + key + " is set twice in table " + name);
+            }
+            return this;
+        }
+
         public TableSpec build()
         {
-            return new TableSpec(name, comment, new StructType(fields.toArray(StructField[]::new)), partitionColumns, writeMode, checks);
+            return new TableSpec(name, comment, new StructType(fields.toArray(StructField[]::new)), partitionColumns, writeMode, checks,
+                    properties);
         }
     }
 }

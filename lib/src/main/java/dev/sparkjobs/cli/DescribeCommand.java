@@ -58,6 +58,7 @@ final class DescribeCommand
             for (Check check : table.checks()) {
                 out.println("    check " + check.name() + " [" + check.level().name().toLowerCase(java.util.Locale.ROOT) + "]");
             }
+            table.properties().forEach((key, value) -> out.println("    property " + key + " = " + value + " (when the run creates the table)"));
         }
         out.println();
         out.println("Config keys (job keys, then framework keys; spark.* keys are passed to Spark):");

@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
 import scala.Option;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
@@ -73,18 +74,19 @@ public final class DeltaPublisher
         return version < 0 ? Optional.empty() : Optional.of(version);
     }
 
-    /** Creates the table with its partitioning and comments, when it does not exist yet; returns whether it did. */
+    /** Creates the table with its partitioning, comments and properties, when it does not exist yet; returns whether it did. */
     public boolean createIfMissing(TableSpec spec, String path)
     {
         if (currentVersion(path).isPresent()) {
             return false;
         }
-        DeltaTable.createIfNotExists(spark)
+        DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
                 .location(path)
                 .addColumns(spec.schema())
                 .partitionedBy(spec.partitionColumns().toArray(String[]::new))
-                .comment(spec.comment())
-                .execute();
+                .comment(spec.comment());
+        spec.properties().forEach(builder::property);
+        builder.execute();
         return true;
     }
 

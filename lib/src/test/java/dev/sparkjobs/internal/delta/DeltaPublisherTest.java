@@ -3,15 +3,25 @@ package dev.sparkjobs.internal.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
+import scala.Option;
+import scala.collection.JavaConverters;
 
+import dev.sparkjobs.api.Granularity;
 import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.api.ScopeMode;
 import dev.sparkjobs.api.TableSpec;
@@ -135,9 +148,51 @@ class DeltaPublisherTest
                 .extracting(row -> row.getString(0) + "=" + row.getDouble(1)).containsExactly("a=1.0", "b=5.0", "c=3.0");
     }
 
+    @Test
+    void aCreatedTableHasTheSpecsPropertiesAndItsFilesFollowTheParquetOnes(SparkSession spark)
+            throws Exception
+    {
+        TableSpec spec = TableSpec.builder("amounts")
+                .comment("Two amounts per day")
+                .column("day", DataTypes.DateType, "Day")
+                .column("plain", DataTypes.DoubleType, "Amount written without a dictionary")
+                .column("coded", DataTypes.DoubleType, "Amount written as Parquet decides (a dictionary for few distinct values)")
+                .partitionedBy("day")
+                .writeMode(WriteMode.replacePartition("day", Granularity.DAY))
+                .property("delta.dataSkippingNumIndexedCols", "1")
+                .property("parquet.enable.dictionary#plain", "false")
+                .build();
+        String path = work.resolve("amounts").toString();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            rows.add(RowFactory.create(Date.valueOf(DAY), (double) (i % 3), (double) (i % 3)));
+        }
+        DeltaPublisher publisher = new DeltaPublisher(spark, "test", "run-1", new RunScope(DAY, ScopeMode.DATE));
+        DeltaPublisher.Pending pending = publisher.writeUncommitted(spec, path, spark.createDataFrame(rows, spec.schema()).coalesce(1));
+        publisher.publish(new StagedTable(spec, path, publisher.written(pending), List.of(), Optional.of(pending)));
+
+        assertThat(JavaConverters.mapAsJavaMap(DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).metadata().configuration()))
+                .as("properties of the created table").containsEntry("delta.dataSkippingNumIndexedCols", "1")
+                .containsEntry("parquet.enable.dictionary#plain", "false");
+        List<Path> files;
+        try (var walk = Files.walk(work.resolve("amounts"))) {
+            files = walk.filter(file -> file.toString().endsWith(".parquet")).toList();
+        }
+        assertThat(files).as("data files of the one day").hasSize(1);
+        ParquetMetadata footer;
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(files.get(0).toUri()), spark.sparkContext().hadoopConfiguration()))) {
+            footer = reader.getFooter();
+        }
+        Map<String, Boolean> dictionaryEncoded = new HashMap<>();
+        footer.getBlocks().forEach(block -> block.getColumns().forEach(column -> dictionaryEncoded.merge(column.getPath().toDotString(),
+                column.getEncodings().stream().anyMatch(Encoding::usesDictionary), Boolean::logicalOr)));
+        assertThat(dictionaryEncoded).as("whether each column's chunks use a dictionary").containsEntry("plain", false).containsEntry("coded", true);
+    }
+
     private static Dataset<Row> accounts(SparkSession spark, TableSpec spec, Object... accountsAndTotals)
     {
-        List<Row> rows = new java.util.ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         for (int i = 0; i < accountsAndTotals.length; i += 2) {
             rows.add(RowFactory.create(accountsAndTotals[i], accountsAndTotals[i + 1]));
         }
