@@ -30,16 +30,6 @@ public final class CostAnalysisJob
         implements Job
 {
     public static final String NAME = "cost-analysis";
-    /**
-     * Delta collects per-file min/max/null statistics on the first 32 columns of every file it
-     * writes; for cost_line_items (9M rows per 10M input rows) that was about a third of the write.
-     * Tables this run creates keep statistics on their first 6 columns only: for cost_line_items
-     * billing_period, charge_date, provider, account_id, account_name and service_name (the columns
-     * worth skipping files on); every other table's first 6 columns are its keys too. Existing
-     * tables keep their own setting. A default of the session, unless its configuration set one.
-     */
-    static final String STATS_COLUMNS_DEFAULT = "spark.databricks.delta.properties.defaults.dataSkippingNumIndexedCols";
-    static final String STATS_COLUMNS = "6";
 
     @Override
     public String name()
@@ -82,9 +72,6 @@ public final class CostAnalysisJob
     public JobOutputs run(JobContext context)
     {
         CostAnalysisSettings settings = CostAnalysisSettings.from(context.config());
-        if (!context.spark().conf().contains(STATS_COLUMNS_DEFAULT)) {
-            context.spark().conf().set(STATS_COLUMNS_DEFAULT, STATS_COLUMNS);
-        }
         LocalDate period = context.logicalDate().withDayOfMonth(1);
         BillingReader.SourceRows source;
         try (var step = context.step("inspect billing files")) {

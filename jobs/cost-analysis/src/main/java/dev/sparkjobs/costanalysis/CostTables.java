@@ -17,6 +17,14 @@ final class CostTables
     private static final DataType NUMBER = DataTypes.DoubleType;
     private static final DataType DATE = DataTypes.DateType;
     private static final String PERIOD_COMMENT = "Billing period: the first day of its month";
+    /**
+     * Delta collects per-file min/max/null statistics on the first 32 columns of every file it
+     * writes; for cost_line_items (9M rows per 10M input rows) that was about a third of the write.
+     * The tables keep statistics on their first 6 columns only: for cost_line_items billing_period,
+     * charge_date, provider, account_id, account_name and service_name (the columns worth skipping
+     * files on); every other table's first 6 columns are its keys too.
+     */
+    static final String STATS_COLUMNS = "6";
 
     static final TableSpec LINE_ITEMS = builder("cost_line_items")
             .comment("Normalised billing line items (AWS CUR 2.0 or FOCUS) without split cost allocation rows, one row per input row")
@@ -45,6 +53,10 @@ final class CostTables
             .column("source_file", TEXT, "Input file the row was read from")
             .check(Check.notNull("charge_date", "account_id", "charge_category", "pricing_category"),
                     Check.finite("billed_cost", "effective_cost", "list_cost", "usage_quantity"))
+            .property(withoutDictionary("billed_cost"), "false")
+            .property(withoutDictionary("effective_cost"), "false")
+            .property(withoutDictionary("list_cost"), "false")
+            .property(withoutDictionary("usage_quantity"), "false")
             .build();
 
     static final TableSpec DAILY = builder("cost_daily")
@@ -133,6 +145,19 @@ final class CostTables
 
     private static TableSpec.Builder builder(String name)
     {
-        return TableSpec.builder(name).partitionedBy("billing_period").writeMode(WriteMode.replacePartition("billing_period", Granularity.MONTH));
+        return TableSpec.builder(name).partitionedBy("billing_period").writeMode(WriteMode.replacePartition("billing_period", Granularity.MONTH))
+                .property("delta.dataSkippingNumIndexedCols", STATS_COLUMNS);
+    }
+
+    /**
+     * The Parquet writer setting (Delta hands a table's properties to the writer) that turns off
+     * the dictionary of one column. Costs and quantities of line items have too many distinct
+     * values for a dictionary to make the files smaller (measured: 237 MB either way for 9.1M
+     * rows), but building the dictionaries took 9% of writing cost_line_items (71.5 s -> 65.0 s
+     * at 10M input rows).
+     */
+    static String withoutDictionary(String column)
+    {
+        return "parquet.enable.dictionary#" + column;
     }
 }
