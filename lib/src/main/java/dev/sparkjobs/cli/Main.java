@@ -47,10 +47,15 @@ public final class Main
         commandLine.setOut(new java.io.PrintWriter(cli.out(), true));
         commandLine.setErr(new java.io.PrintWriter(cli.err(), true));
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> handle(exception, cli.err()));
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        }
+        catch (Error error) { // picocli hands only Exceptions to the handler
+            return handle(error, cli.err());
+        }
     }
 
-    static int handle(Exception exception, PrintStream err)
+    static int handle(Throwable exception, PrintStream err)
     {
         if (exception instanceof SparkJobsException known) {
             err.println("ERROR: " + known.getMessage());

@@ -38,6 +38,8 @@ public final class DailyTotalsJob
     static final ConfigKey<Long> REPEAT = ConfigKey.ofLong("repeat", 1, "Copies of each event (account suffixed with -n), to make big outputs")
             .withMinimum(1L);
     static final ConfigKey<String> API_TOKEN = ConfigKey.ofString("source.api-token", "", "A secret, to test redaction");
+    static final ConfigKey<Boolean> FAIL_WITH_ERROR = ConfigKey.ofBoolean("fail-with-error", false,
+            "Throws an Error (not an Exception) from run, as a Scala assertion or a stack overflow would");
 
     static final TableSpec DAILY_TOTALS = TableSpec.builder("daily_totals")
             .comment("Amount per account and day")
@@ -88,7 +90,7 @@ public final class DailyTotalsJob
     @Override
     public List<ConfigKey<?>> configKeys()
     {
-        return List.of(REPEAT, API_TOKEN);
+        return List.of(REPEAT, API_TOKEN, FAIL_WITH_ERROR);
     }
 
     @Override
@@ -103,6 +105,9 @@ public final class DailyTotalsJob
         // persisted through the context: three tables are computed from it, and the framework releases it
         Dataset<Row> events = context.persist(context.readInput("events", InputFormat.AUTO)
                 .select(to_date(col("event_date")).as("event_date"), col("account"), col("amount").cast(DataTypes.DoubleType).as("amount")));
+        if (context.config().get(FAIL_WITH_ERROR)) {
+            throw new AssertionError("assertion failed: fail-with-error is set");
+        }
         long repeat = context.config().get(REPEAT);
         if (repeat > 1) {
             events = events.withColumn("copy", explode(sequence(lit(1L), lit(repeat))))

@@ -145,6 +145,10 @@ public final class JobRunner
             recordFailure(ledger, record, unchecked, spark, metrics);
             throw unchecked;
         }
+        catch (Error error) { // a Scala assertion, a stack overflow, out of memory: the ledger still says FAILED when it can
+            recordFailure(ledger, record, error, spark, metrics);
+            throw error;
+        }
         finally {
             staged.forEach(table -> {
                 table.rows().unpersist(false);
@@ -324,13 +328,13 @@ public final class JobRunner
                 + (notRestored.isEmpty() ? "" : " Could not restore " + String.join(", ", notRestored) + ".");
     }
 
-    private void recordFailure(RunLedger ledger, RunRecord record, RuntimeException failure, SparkSession spark, RunMetricsListener metrics)
+    private void recordFailure(RunLedger ledger, RunRecord record, Throwable failure, SparkSession spark, RunMetricsListener metrics)
     {
         String summary = failure instanceof SparkJobsException ? failure.getMessage().lines().findFirst().orElse("") : Errors.rootMessage(failure);
         try {
             ledger.finished(record.finished(RunStatus.FAILED, clock.instant(), awaitMetrics(spark, metrics), List.of(), Map.of(), List.of(), Optional.of(summary)));
         }
-        catch (Exception ledgerFailure) {
+        catch (Exception | Error ledgerFailure) { // the run's own failure is what the caller gets
             LOG.warn("Could not record the failure of run {} in the ledger: {}", record.runId(), Errors.rootMessage(ledgerFailure));
             failure.addSuppressed(ledgerFailure);
         }

@@ -85,6 +85,23 @@ class RunLedgerTest
     }
 
     @Test
+    void recordsARunThatFailedWithAnErrorAndExitsWithOne(SparkSession spark)
+    {
+        Path events = TestFiles.write(work.resolve("events/a.csv"), List.of("event_date,account,amount", "2024-09-01,a,1.5"));
+        String lake = work.resolve("lake").toString();
+
+        CliRun failed = CliRun.withSettings(List.of("run", "daily-totals", "--date", "2024-09-01"),
+                List.of("input.events=" + events.getParent(), "output.root=" + lake, "fail-with-error=true"));
+
+        assertThat(failed.exitCode()).as(failed.transcript()).isEqualTo(1);
+        assertThat(failed.err()).as("what the user is told").contains("ERROR: the run failed unexpectedly: assertion failed: fail-with-error is set");
+        List<Row> runs = spark.read().format("delta").load(lake + "/_runs").collectAsList();
+        assertThat(runs).as("ledger rows").hasSize(1);
+        assertThat(runs.get(0).<String>getAs("status")).as("status of the run").isEqualTo("FAILED");
+        assertThat(runs.get(0).<String>getAs("error_summary")).as("its error").contains("fail-with-error is set");
+    }
+
+    @Test
     void replacesTheRunningRowEvenWhenItsFileWasCompactedAway(SparkSession spark)
     {
         String lake = work.resolve("lake").toString();
