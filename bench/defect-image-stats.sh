@@ -17,7 +17,7 @@ javac -d "$CLASSES" -cp "$(cat "$CP_FILE")" bench/src/main/java/dev/sparkjobs/be
 OPENS=$(sed -n 's/.*<spark.add-opens>\(.*\)<\/spark.add-opens>.*/\1/p' "$ROOT/pom.xml")
 export SPARK_LOCAL_IP=127.0.0.1
 bench() {
-  java $OPENS ${BENCH_JAVA_OPTS:--Xmx6g} -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+  java $OPENS ${BENCH_JAVA_OPTS:--Xmx6g} -Dlog4j2.configurationFile="${BENCH_LOG4J:-$ROOT/conf/log4j2.properties}" \
     -cp "$CLASSES:$(cat "$CP_FILE")" dev.sparkjobs.bench.defectimages.DefectImagesBench "$@"
 }
 if [[ "$(cat "$DIR/.generated" 2>/dev/null)" != "$N $SIZE" ]]; then
