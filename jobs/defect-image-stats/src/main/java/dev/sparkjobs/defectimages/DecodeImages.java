@@ -157,7 +157,7 @@ final class DecodeImages
         return RowFactory.create(values);
     }
 
-    private static byte[] read(String location, Configuration configuration)
+    static byte[] read(String location, Configuration configuration)
             throws IOException
     {
         Path path = new Path(location);
