@@ -38,12 +38,14 @@ class SideBySideTest
     void afterAFailureTasksNotStartedAreSkippedAndRunningOnesEnd()
     {
         AtomicInteger started = new AtomicInteger();
+        CountDownLatch slowStarted = new CountDownLatch(1);
         CountDownLatch failing = new CountDownLatch(1);
         List<Boolean> slowEnded = new ArrayList<>();
         IllegalStateException boom = new IllegalStateException("boom");
         List<Callable<String>> tasks = List.of(
                 () -> {
                     started.incrementAndGet();
+                    slowStarted.countDown();
                     // still running when the other task fails: must run to its end, and be waited for
                     failing.await(30, TimeUnit.SECONDS);
                     Thread.sleep(200);
@@ -54,6 +56,8 @@ class SideBySideTest
                 },
                 () -> {
                     started.incrementAndGet();
+                    // fails only once the slow task runs: a task that has not started when one fails is skipped
+                    assertThat(slowStarted.await(30, TimeUnit.SECONDS)).as("slow task started").isTrue();
                     failing.countDown();
                     throw boom;
                 },
