@@ -2,9 +2,9 @@ package dev.sparkjobs.bench.costanalysis;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.sum;
 
 import java.io.PrintStream;

@@ -5,11 +5,6 @@ final class DuckDbQueries
 {
     private DuckDbQueries() {}
 
-    static String items(String parquetGlob)
-    {
-        return items(parquetGlob, false);
-    }
-
     /**
      * The normalised cost rows; with {@code allColumns}, every column of the job's cost_line_items
      * (account name, service category, resource, usage type and unit, instance type, tags, source

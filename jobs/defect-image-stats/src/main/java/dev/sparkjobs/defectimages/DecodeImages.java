@@ -2,9 +2,12 @@ package dev.sparkjobs.defectimages;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.util.Iterator;
 
 import org.apache.hadoop.conf.Configuration;
@@ -162,7 +165,7 @@ final class DecodeImages
     {
         Path path = new Path(location);
         FileSystem files = path.getFileSystem(configuration);
-        java.io.File local = files instanceof LocalFileSystem checksummed ? checksummed.pathToFile(path)
+        File local = files instanceof LocalFileSystem checksummed ? checksummed.pathToFile(path)
                 : files instanceof RawLocalFileSystem raw ? raw.pathToFile(path) : null;
         if (local != null) {
             // file:// through Hadoop means its checksum layer (which looks for a .crc sidecar of every file) and reads of
@@ -170,8 +173,8 @@ final class DecodeImages
             try {
                 return Files.readAllBytes(local.toPath());
             }
-            catch (java.nio.file.NoSuchFileException e) {
-                throw new java.io.FileNotFoundException(location + " does not exist any more (deleted after it was listed?)");
+            catch (NoSuchFileException e) {
+                throw new FileNotFoundException(location + " does not exist any more (deleted after it was listed?)");
             }
         }
         try (InputStream input = files.open(path)) {

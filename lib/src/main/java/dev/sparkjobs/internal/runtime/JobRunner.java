@@ -236,8 +236,7 @@ public final class JobRunner
             }
         }
         if (Thread.interrupted()) { // cleared, so that the restore's Spark jobs and file operations can run
-            List<TableOutcome> inOrder = staged.stream().map(table -> published.get(table.name())).filter(Objects::nonNull).toList();
-            throw Errors.failure("The run was interrupted while committing its tables. " + restore(publisher, inOrder, staged, before),
+            throw Errors.failure("The run was interrupted while committing its tables. " + restore(publisher, inOrder(published, staged), staged, before),
                     new InterruptedException());
         }
         for (StagedTable table : staged) {
@@ -262,7 +261,7 @@ public final class JobRunner
                 }
             }
         }
-        return staged.stream().map(table -> published.get(table.name())).toList();
+        return inOrder(published, staged); // every table, now
     }
 
     private static TableOutcome publishOne(StagedTable table, DeltaPublisher publisher, StepLabels steps, Map<String, Long> rowCounts,
@@ -284,13 +283,19 @@ public final class JobRunner
     private static RuntimeException restoreAndFail(DeltaPublisher publisher, StagedTable failed, Throwable failure, Map<String, TableOutcome> published,
             List<StagedTable> staged, Map<String, Optional<Long>> before)
     {
-        List<TableOutcome> inOrder = staged.stream().map(table -> published.get(table.name())).filter(Objects::nonNull).toList();
-        RuntimeException publishFailed = Errors.publishFailed(failed.name(), failed.path(), restore(publisher, inOrder, staged, before), failure);
+        RuntimeException publishFailed = Errors.publishFailed(failed.name(), failed.path(), restore(publisher, inOrder(published, staged), staged, before),
+                failure);
         if (failure instanceof Error error) {
             error.addSuppressed(publishFailed); // the tables are restored; the error itself goes on up
             throw error;
         }
         return publishFailed;
+    }
+
+    /** The outcomes of the tables published so far, in the job's order of its tables. */
+    private static List<TableOutcome> inOrder(Map<String, TableOutcome> published, List<StagedTable> staged)
+    {
+        return staged.stream().map(table -> published.get(table.name())).filter(Objects::nonNull).toList();
     }
 
     /** A task's failure as thrown to the caller: errors as they are, checked exceptions (thrown undeclared by Scala code) wrapped. */
