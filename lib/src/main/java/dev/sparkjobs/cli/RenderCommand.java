@@ -11,6 +11,7 @@ import dev.sparkjobs.api.InputSpec;
 import dev.sparkjobs.api.Job;
 import dev.sparkjobs.api.JobConfig;
 import dev.sparkjobs.config.ConfigLoader;
+import dev.sparkjobs.errors.Errors;
 import dev.sparkjobs.internal.deploy.DeploymentSettings;
 import dev.sparkjobs.internal.deploy.SparkSubmitRenderer;
 import dev.sparkjobs.internal.deploy.StartJobRunRenderer;
@@ -64,7 +65,8 @@ final class RenderCommand
             this.cli = requireNonNull(cli, "cli is null");
         }
 
-        Submission submission()
+        /** @param form what is rendered, for the refusal of a secret: "a StartJobRun request" or "a spark-submit command" */
+        Submission submission(String form)
         {
             Job job = cli.registry().get().get(jobName);
             JobConfig config = new ConfigLoader(cli.configSource().get(), cli.registry().get().jobs())
@@ -76,7 +78,12 @@ final class RenderCommand
                             + input.key() + "), conf/jobs/" + job.name() + ".conf or with --set " + input.key() + "=s3a://...");
                 }
             }
-            return new Submission(job.name(), Cli.parseDate(date), env, settings, config);
+            Submission submission = new Submission(job.name(), Cli.parseDate(date), env, settings, config);
+            List<String> secrets = submission.forwardedSecrets();
+            if (!secrets.isEmpty()) {
+                throw Errors.secretInSubmission(form, secrets, env);
+            }
+            return submission;
         }
     }
 
@@ -92,13 +99,13 @@ final class RenderCommand
         @Override
         public Integer call()
         {
-            Submission submission = submission();
+            Submission submission = submission("a StartJobRun request");
             DeploymentSettings deployment = DeploymentSettings.forEmrOnEks(submission.config(), env, "render a StartJobRun request");
             var request = StartJobRunRenderer.render(submission, deployment);
             var violations = new dev.sparkjobs.internal.deploy.RequestValidator(dev.sparkjobs.internal.deploy.ServiceModel.emrContainers())
                     .validate("StartJobRun", request);
             if (!violations.isEmpty()) {
-                throw dev.sparkjobs.errors.Errors.usage("Cannot render a StartJobRun request for " + submission.job() + " in environment " + env
+                throw Errors.usage("Cannot render a StartJobRun request for " + submission.job() + " in environment " + env
                         + ": the AWS EMR on EKS API would reject it:\n"
                         + violations.stream().map(violation -> "  - " + violation).collect(java.util.stream.Collectors.joining("\n"))
                         + "\nFix the emr.* values in conf/env/" + env + ".conf (or the --set values) that feed these members.");
@@ -123,7 +130,7 @@ final class RenderCommand
         @Override
         public Integer call()
         {
-            Submission submission = submission();
+            Submission submission = submission("a spark-submit command");
             List<String> command;
             if (master == null || master.startsWith("k8s://")) {
                 Optional<String> apiUrl = Optional.ofNullable(master).map(given -> given.substring("k8s://".length()));
@@ -134,7 +141,7 @@ final class RenderCommand
                 command = SparkSubmitRenderer.local(submission, master);
             }
             else {
-                throw dev.sparkjobs.errors.Errors.usage("Cannot render spark-submit: --master '" + master
+                throw Errors.usage("Cannot render spark-submit: --master '" + master
                         + "' is neither local[N] nor k8s://https://<EKS API server>. Leave it out to use emr.kubernetes-api-url of conf/env/" + env + ".conf.");
             }
             cli.out().println(SparkSubmitRenderer.toShell(command));

@@ -22,11 +22,25 @@ public final class FrameworkKeys
             "AWS region of the buckets (empty: the AWS SDK's default region lookup)");
     public static final ConfigKey<Boolean> S3_PATH_STYLE_ACCESS = ConfigKey.ofBoolean("s3.path-style-access", false,
             "Use path-style S3 requests (needed by most S3-compatible servers)");
-    public static final ConfigKey<String> S3_CREDENTIALS_PROVIDER = ConfigKey.ofString("s3.credentials-provider",
-            "com.amazonaws.auth.DefaultAWSCredentialsProviderChain",
-            "AWS credentials provider class(es) for s3a://; the default chain covers IRSA (web identity) on EKS, env vars and instance profiles");
+    /**
+     * S3A's own default chain of Hadoop 3.4 (static and session keys, environment variables, container
+     * and instance credentials) with web identity added before the container and instance lookups:
+     * Hadoop 3.4's default has no web-identity provider, so on EKS with IRSA it would fall through to
+     * the node's instance role.
+     */
+    public static final String DEFAULT_CREDENTIALS_PROVIDERS = String.join(",",
+            "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+            "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider",
+            "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider",
+            "software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider",
+            "org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider");
+
+    public static final ConfigKey<String> S3_CREDENTIALS_PROVIDER = ConfigKey.ofString("s3.credentials-provider", DEFAULT_CREDENTIALS_PROVIDERS,
+            "AWS SDK v2 credentials provider classes for s3a://, tried in order; the default covers s3.access-key/s3.secret-key, "
+                    + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, IRSA web identity (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE) on EKS, "
+                    + "EKS Pod Identity and ECS container credentials, and the EC2 instance profile; empty: leave fs.s3a.aws.credentials.provider as the cluster sets it");
     public static final ConfigKey<String> S3_ACCESS_KEY = ConfigKey.ofString("s3.access-key", "",
-            "Static access key id, only for S3-compatible servers; set s3.credentials-provider to org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+            "Static access key id, only for S3-compatible servers (on AWS use IRSA); read through ${?VAR} in conf/env/<env>.conf, never passed to render");
     public static final ConfigKey<String> S3_SECRET_KEY = ConfigKey.ofString("s3.secret-key", "",
             "Static secret key matching s3.access-key");
 

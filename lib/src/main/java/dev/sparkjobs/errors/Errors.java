@@ -105,6 +105,17 @@ public final class Errors
         return usage("Cannot read input " + key + ": " + problem + ". " + fix);
     }
 
+    /** A secret would travel in plain text in a rendered StartJobRun request or spark-submit command line. */
+    public static SparkJobsException secretInSubmission(String form, Collection<String> keys, String env)
+    {
+        return usage("Cannot render " + form + ": " + String.join(", ", keys) + (keys.size() == 1 ? " holds a secret" : " hold secrets")
+                + ", and " + form + " carries " + (keys.size() == 1 ? "its value" : "their values") + " in plain text (anyone allowed to call "
+                + "DescribeJobRun, the Airflow logs and the process list would see " + (keys.size() == 1 ? "it" : "them") + "). "
+                + "Leave secrets out of the submission: on AWS, grant the job's execution role access to the buckets (IRSA) and set no keys; "
+                + "for an S3-compatible server, read the key from an environment variable in conf/env/" + env + ".conf "
+                + "(e.g. s3.secret-key = ${?S3_SECRET_KEY}) and set that variable in the pods from a Kubernetes secret.");
+    }
+
     public static SparkJobsException usage(String message)
     {
         return new SparkJobsException(ExitCode.USAGE, message, null);

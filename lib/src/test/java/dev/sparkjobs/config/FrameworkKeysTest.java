@@ -23,7 +23,11 @@ class FrameworkKeysTest
                 Map.entry("s3.endpoint", ""),
                 Map.entry("s3.region", ""),
                 Map.entry("s3.path-style-access", "false"),
-                Map.entry("s3.credentials-provider", "com.amazonaws.auth.DefaultAWSCredentialsProviderChain"),
+                Map.entry("s3.credentials-provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider,"
+                        + "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider,"
+                        + "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider,"
+                        + "software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider,"
+                        + "org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider"),
                 Map.entry("s3.access-key", ""),
                 Map.entry("s3.secret-key", ""),
                 Map.entry("checks.sample-rows", "5"),

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,11 +16,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.amazonaws.auth.AWSStaticCredentialsProvider;
-import com.amazonaws.auth.BasicAWSCredentials;
-import com.amazonaws.client.builder.AwsClientBuilder;
-import com.amazonaws.services.s3.AmazonS3;
-import com.amazonaws.services.s3.AmazonS3ClientBuilder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * A real S3 API server for tests: S3Proxy (its jar-with-dependencies, copied by Maven into
@@ -37,17 +39,18 @@ public final class S3Proxy
     private final Process process;
     private final Path folder;
     private final String endpoint;
-    private final AmazonS3 client;
+    private final S3Client client;
 
     private S3Proxy(Process process, Path folder, String endpoint)
     {
         this.process = requireNonNull(process, "process is null");
         this.folder = requireNonNull(folder, "folder is null");
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
-        this.client = AmazonS3ClientBuilder.standard()
-                .withEndpointConfiguration(new AwsClientBuilder.EndpointConfiguration(endpoint, REGION))
-                .withPathStyleAccessEnabled(true)
-                .withCredentials(new AWSStaticCredentialsProvider(new BasicAWSCredentials(IDENTITY, CREDENTIAL)))
+        this.client = S3Client.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.of(REGION))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))
                 .build();
     }
 
@@ -95,7 +98,7 @@ public final class S3Proxy
     public String createBucket(String prefix)
     {
         String bucket = prefix + "-" + BUCKETS.incrementAndGet() + "-" + ProcessHandle.current().pid();
-        client.createBucket(bucket);
+        client.createBucket(request -> request.bucket(bucket));
         return bucket;
     }
 
@@ -105,7 +108,8 @@ public final class S3Proxy
         try (var files = Files.walk(source)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String relative = Files.isDirectory(source) ? source.relativize(file).toString().replace('\\', '/') : file.getFileName().toString();
-                client.putObject(bucket, prefix.isEmpty() ? relative : prefix + "/" + relative, file.toFile());
+                String key = prefix.isEmpty() ? relative : prefix + "/" + relative;
+                client.putObject(request -> request.bucket(bucket).key(key), RequestBody.fromFile(file));
             }
         }
         catch (IOException e) {
@@ -115,7 +119,7 @@ public final class S3Proxy
 
     public List<String> keys(String bucket, String prefix)
     {
-        return client.listObjectsV2(bucket, prefix).getObjectSummaries().stream().map(summary -> summary.getKey()).sorted().toList();
+        return client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream().map(S3Object::key).sorted().toList();
     }
 
     /** The framework keys (for --set) that point s3a:// at this server. */
@@ -125,7 +129,6 @@ public final class S3Proxy
                 "s3.endpoint=" + endpoint,
                 "s3.region=" + REGION,
                 "s3.path-style-access=true",
-                "s3.credentials-provider=org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
                 "s3.access-key=" + IDENTITY,
                 "s3.secret-key=" + CREDENTIAL);
     }
@@ -138,7 +141,7 @@ public final class S3Proxy
     @Override
     public void close()
     {
-        client.shutdown();
+        client.close();
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

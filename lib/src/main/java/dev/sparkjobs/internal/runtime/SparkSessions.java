@@ -85,7 +85,10 @@ public final class SparkSessions
             hadoop.set("fs.s3a.endpoint.region", region);
         }
         hadoop.setBoolean("fs.s3a.path.style.access", config.get(FrameworkKeys.S3_PATH_STYLE_ACCESS));
-        hadoop.set("fs.s3a.aws.credentials.provider", config.get(FrameworkKeys.S3_CREDENTIALS_PROVIDER));
+        String providers = config.get(FrameworkKeys.S3_CREDENTIALS_PROVIDER).trim();
+        if (!providers.isEmpty()) {
+            hadoop.set("fs.s3a.aws.credentials.provider", providers);
+        }
         String accessKey = config.get(FrameworkKeys.S3_ACCESS_KEY);
         if (!accessKey.isEmpty()) {
             hadoop.set("fs.s3a.access.key", accessKey);

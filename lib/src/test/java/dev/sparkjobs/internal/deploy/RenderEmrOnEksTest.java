@@ -162,6 +162,28 @@ class RenderEmrOnEksTest
         assertThat(set.err()).as(set.transcript()).doesNotContain("WARNING");
     }
 
+    @Test
+    void aSecretGivenToRenderIsRefusedAndNeverPrinted()
+    {
+        CliRun run = CliRun.of("render", "emr-on-eks", "smoke-test", "--date", "2024-09-01", "--env", "prod", "--set", "s3.secret-key=SuperSecret123");
+        assertThat(run.exitCode()).as(run.transcript()).isEqualTo(2);
+        assertThat(run.out()).as("nothing printed on stdout").isEmpty();
+        assertThat(run.err()).as(run.transcript())
+                .contains("Cannot render a StartJobRun request: s3.secret-key holds a secret")
+                .contains("DescribeJobRun")
+                .contains("IRSA")
+                .contains("conf/env/prod.conf (e.g. s3.secret-key = ${?S3_SECRET_KEY})")
+                .doesNotContain("SuperSecret123");
+        CliRun spark = CliRun.of("render", "emr-on-eks", "smoke-test", "--date", "2024-09-01", "--env", "prod",
+                "--set", "spark.hadoop.fs.s3a.secret.key=SuperSecret123", "--set", "s3.access-key=AKIDEXAMPLE");
+        assertThat(spark.exitCode()).as(spark.transcript()).isEqualTo(2);
+        assertThat(spark.err()).as("every secret is named, spark.* ones too (they would become spark-defaults)")
+                .contains("s3.access-key, spark.hadoop.fs.s3a.secret.key hold secrets")
+                .doesNotContain("SuperSecret123").doesNotContain("AKIDEXAMPLE");
+        CliRun empty = CliRun.of("render", "emr-on-eks", "smoke-test", "--date", "2024-09-01", "--env", "prod", "--set", "s3.secret-key=");
+        assertThat(empty.exitCode()).as("an empty secret key carries nothing: " + empty.transcript()).isZero();
+    }
+
     static JsonNode render(String job, String date, String env, String... extra)
     {
         List<String> arguments = new ArrayList<>(List.of("render", "emr-on-eks", job, "--date", date, "--env", env));

@@ -75,6 +75,23 @@ class RenderSparkSubmitTest
     }
 
     @Test
+    void aSecretIsNeverPutOnACommandLine()
+    {
+        for (List<String> target : List.of(List.of("--env", "prod"), List.of("--env", "local", "--master", "local[2]"))) {
+            List<String> arguments = new ArrayList<>(List.of("render", "spark-submit", "smoke-test", "--date", "2024-09-01"));
+            arguments.addAll(target);
+            arguments.addAll(List.of("--set", "s3.secret-key=SuperSecret123"));
+            CliRun run = CliRun.of(arguments);
+            assertThat(run.exitCode()).as(run.transcript()).isEqualTo(2);
+            assertThat(run.out()).as("nothing printed on stdout for %s", target).isEmpty();
+            assertThat(run.err()).as(run.transcript())
+                    .contains("Cannot render a spark-submit command: s3.secret-key holds a secret")
+                    .contains("conf/env/" + target.get(1) + ".conf")
+                    .doesNotContain("SuperSecret123");
+        }
+    }
+
+    @Test
     void quotingLeavesSafeWordsAloneAndQuotesTheRest()
     {
         assertThat(SparkSubmitRenderer.quote("spark.executor.memory=8g")).isEqualTo("spark.executor.memory=8g");
