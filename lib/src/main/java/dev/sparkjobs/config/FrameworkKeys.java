@@ -44,6 +44,11 @@ public final class FrameworkKeys
     public static final ConfigKey<String> S3_SECRET_KEY = ConfigKey.ofString("s3.secret-key", "",
             "Static secret key matching s3.access-key");
 
+    public static final ConfigKey<String> DELTA_LOG_STORE = ConfigKey.ofChoice("delta.log-store", "conditional-put",
+            "Delta log store for s3a:// and s3:// lakes: conditional-put = each commit is one PutObject with If-None-Match, safe with any number "
+                    + "of drivers; single-driver = Delta's default S3SingleDriverLogStore, safe only while one driver writes a table",
+            "conditional-put", "single-driver");
+
     public static final ConfigKey<Integer> CHECKS_SAMPLE_ROWS = ConfigKey.ofInteger("checks.sample-rows", 5,
             "Offending rows printed for each failing check").withRange(0, 1000);
     public static final ConfigKey<Integer> STAGE_PARALLEL_TABLES = ConfigKey.ofInteger("stage.parallel-tables", 3,
@@ -88,6 +93,7 @@ public final class FrameworkKeys
             S3_CREDENTIALS_PROVIDER,
             S3_ACCESS_KEY,
             S3_SECRET_KEY,
+            DELTA_LOG_STORE,
             CHECKS_SAMPLE_ROWS,
             STAGE_PARALLEL_TABLES,
             PUBLISH_OPTIMIZE,

@@ -30,6 +30,7 @@ class FrameworkKeysTest
                         + "org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider"),
                 Map.entry("s3.access-key", ""),
                 Map.entry("s3.secret-key", ""),
+                Map.entry("delta.log-store", "conditional-put"),
                 Map.entry("checks.sample-rows", "5"),
                 Map.entry("stage.parallel-tables", "3"),
                 Map.entry("publish.optimize", "false"),

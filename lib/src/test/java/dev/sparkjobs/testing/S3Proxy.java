@@ -12,9 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.hadoop.conf.Configuration;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -22,6 +26,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
+
+import dev.sparkjobs.api.JobConfig;
+import dev.sparkjobs.internal.runtime.SparkSessions;
 
 /**
  * A real S3 API server for tests: S3Proxy (its jar-with-dependencies, copied by Maven into
@@ -131,6 +138,26 @@ public final class S3Proxy
                 "s3.path-style-access=true",
                 "s3.access-key=" + IDENTITY,
                 "s3.secret-key=" + CREDENTIAL);
+    }
+
+    /** A Hadoop configuration whose s3a:// file systems reach this server, set from {@link #settings()} as a run sets them. */
+    public Configuration hadoopConfiguration()
+    {
+        Configuration configuration = new Configuration();
+        hadoopSettings().forEach(configuration::set);
+        return configuration;
+    }
+
+    /** The Hadoop settings of {@link #hadoopConfiguration()}, as key-value pairs. */
+    public Map<String, String> hadoopSettings()
+    {
+        Map<String, String> values = new HashMap<>();
+        settings().forEach(setting -> values.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1)));
+        Configuration configuration = new Configuration(false);
+        SparkSessions.configureS3(configuration, new JobConfig(values));
+        Map<String, String> hadoop = new java.util.TreeMap<>();
+        configuration.forEach(entry -> hadoop.put(entry.getKey(), entry.getValue()));
+        return hadoop;
     }
 
     public static String secretKey()

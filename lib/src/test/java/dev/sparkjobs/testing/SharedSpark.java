@@ -10,6 +10,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
+import dev.sparkjobs.internal.delta.logstore.LogStores;
+
 /**
  * One SparkSession per test JVM (local[2], Delta enabled, two shuffle partitions, UI off), created
  * lazily and stopped by JUnit's root store when the JVM's tests are done. Inject it as a test or
@@ -51,7 +53,9 @@ public final class SharedSpark
             catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            spark = SparkSession.builder()
+            SparkSession.Builder builder = SparkSession.builder();
+            LogStores.sparkProperties(LogStores.CONDITIONAL_PUT).forEach(builder::config); // what runs get
+            spark = builder
                     .master("local[2]")
                     .appName("spark-jobs tests")
                     .config("spark.driver.host", "127.0.0.1")

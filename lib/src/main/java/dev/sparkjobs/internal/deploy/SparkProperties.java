@@ -6,6 +6,7 @@ import java.util.TreeMap;
 
 import dev.sparkjobs.api.JobConfig;
 import dev.sparkjobs.config.FrameworkKeys;
+import dev.sparkjobs.internal.delta.logstore.LogStores;
 
 /**
  * The Spark properties of a submitted run. Those the deployment needs (image, pod templates,
@@ -25,7 +26,7 @@ final class SparkProperties
         properties.put("spark.kubernetes.executor.podTemplateFile", deployment.executorPodTemplate());
         properties.put("spark.kubernetes.driverEnv.SPARK_JOBS_CONF_DIR", ImageLayout.CONF_DIR);
         properties.put("spark.executorEnv.SPARK_JOBS_CONF_DIR", ImageLayout.CONF_DIR);
-        putDelta(properties);
+        putDelta(properties, submission);
         // Executors come and go with the work; shuffle tracking replaces the external shuffle
         // service, which Kubernetes does not have.
         properties.put("spark.dynamicAllocation.enabled", "true");
@@ -45,15 +46,17 @@ final class SparkProperties
     static Map<String, String> forLocal(Submission submission)
     {
         Map<String, String> properties = new LinkedHashMap<>();
-        putDelta(properties);
+        putDelta(properties, submission);
         properties.putAll(configured(submission.config()));
         return properties;
     }
 
-    private static void putDelta(Map<String, String> properties)
+    private static void putDelta(Map<String, String> properties, Submission submission)
     {
         properties.put("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
         properties.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        // commits safe with many drivers (the run sets them too; a session started by spark-submit has them from the start)
+        properties.putAll(LogStores.sparkProperties(submission.config().get(FrameworkKeys.DELTA_LOG_STORE)));
     }
 
     private static Map<String, String> configured(JobConfig config)

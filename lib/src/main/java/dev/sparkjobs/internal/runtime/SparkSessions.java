@@ -6,12 +6,17 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.sparkjobs.api.JobConfig;
 import dev.sparkjobs.config.FrameworkKeys;
+import dev.sparkjobs.internal.delta.logstore.LogStores;
 
 /** Creates (or joins) the SparkSession of a run, with Delta and S3A set up from the run's config. */
 public final class SparkSessions
 {
+    private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
     /** The session this process created, if any: commands that never start Spark never load it. */
     private static final java.util.concurrent.atomic.AtomicReference<SparkSession> CREATED = new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -44,12 +49,14 @@ public final class SparkSessions
             builder.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
             builder.config("spark.sql.session.timeZone", "UTC");
             builder.config("spark.ui.showConsoleProgress", "false");
+            LogStores.sparkProperties(config.get(FrameworkKeys.DELTA_LOG_STORE)).forEach(builder::config);
             sparkProperties(config).forEach(builder::config);
             session = builder.getOrCreate();
             CREATED.set(session);
         }
         else {
             SparkSession existing = session;
+            warnIfOtherLogStores(existing, LogStores.sparkProperties(config.get(FrameworkKeys.DELTA_LOG_STORE)));
             sparkProperties(config).forEach((key, value) -> {
                 if (!existing.conf().isModifiable(key)) {
                     return;
@@ -59,6 +66,21 @@ public final class SparkSessions
         }
         configureS3(session.sparkContext().hadoopConfiguration(), config);
         return session;
+    }
+
+    /** Delta reads its log stores from the SparkConf, fixed when the session started: a joined session keeps its own. */
+    private static void warnIfOtherLogStores(SparkSession session, Map<String, String> wanted)
+    {
+        org.apache.spark.SparkConf running = session.sparkContext().getConf();
+        for (String scheme : java.util.List.of("file", "s3a", "s3")) {
+            String key = LogStores.key(scheme);
+            String actual = running.get(key, "Delta's default");
+            String expected = wanted.getOrDefault(key, "Delta's default");
+            if (!actual.equals(expected)) {
+                LOG.warn("The running SparkSession uses {} as Delta log store for {}:// where the run's configuration asks for {} "
+                        + "(set {} before the session starts)", actual, scheme, expected, key);
+            }
+        }
     }
 
     private static Map<String, String> sparkProperties(JobConfig config)
@@ -73,7 +95,7 @@ public final class SparkSessions
     }
 
     /** Maps the {@code s3.*} keys to S3A settings; empty values leave Hadoop's defaults. */
-    static void configureS3(Configuration hadoop, JobConfig config)
+    public static void configureS3(Configuration hadoop, JobConfig config)
     {
         String endpoint = config.get(FrameworkKeys.S3_ENDPOINT);
         if (!endpoint.isEmpty()) {
