@@ -168,16 +168,24 @@ public final class Errors
 
     public static SparkJobsException lakeNotWritable(String ledgerPath, Throwable cause)
     {
-        return failure("Cannot start the run: writing the run ledger " + ledgerPath + " failed: " + rootMessage(cause)
-                + ". Check that output.root points at a writable folder or bucket and, for s3a://, the s3.* keys and the credentials "
-                + "(IRSA role or s3.access-key/s3.secret-key). Nothing was published.", cause);
+        return failure("Cannot start the run: writing the run ledger " + ledgerPath + " failed: " + rootMessage(cause) + ". "
+                + LakeFailures.hint(cause) + " Nothing was published.", cause);
+    }
+
+    /** Another run of the same job and date committed a table first: this run publishes nothing. */
+    public static SparkJobsException superseded(String job, String date, String table, String path, String rivalRunId, String restored)
+    {
+        return new SparkJobsException(ExitCode.SUPERSEDED, "Cannot publish table " + table + " (" + path + "): another run of " + job + " for " + date
+                + ", " + rivalRunId + ", committed it first, while this run was publishing. Two runs of one job and date ran at once "
+                + "(an Airflow retry next to an attempt that was still running, or a manual re-run), and only one may publish the date. "
+                + "Nothing of this run was published: " + restored + " It is safe to re-run the date: a run replaces the date's data, it never duplicates it.", null);
     }
 
     public static SparkJobsException publishFailed(String table, String path, String restored, Throwable cause)
     {
         String problem = cause instanceof SparkJobsException known
                 ? known.getMessage() + "\n"
-                : "Cannot publish table " + table + " at " + path + ": " + rootMessage(cause) + ". ";
+                : "Cannot publish table " + table + " at " + path + ": " + rootMessage(cause) + ". " + LakeFailures.hint(cause) + " ";
         return failure(problem + restored
                 + " Re-run the same date once the cause is fixed: the run replaces its partitions, it never duplicates them.", cause);
     }

@@ -11,7 +11,12 @@ public enum ExitCode
     /** Bad command-line usage or bad configuration: the message says what and how to fix it. */
     USAGE(2),
     /** A data-quality check failed: nothing was published. */
-    CHECK_FAILED(3);
+    CHECK_FAILED(3),
+    /**
+     * Another run of the same job and logical date published first (runs of one date at once: a
+     * retry next to a lost attempt, a manual re-run): nothing of this run was published.
+     */
+    SUPERSEDED(4);
 
     private final int code;
 

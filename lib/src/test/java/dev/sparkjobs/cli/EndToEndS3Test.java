@@ -71,7 +71,8 @@ class EndToEndS3Test
         assertThat(run.exitCode()).as(run.transcript()).isEqualTo(1);
         assertThat(run.err())
                 .contains("Cannot start the run: writing the run ledger s3a://" + bucket + "/lake/_runs failed")
-                .contains("Check that output.root points at a writable folder or bucket")
+                .contains("The lake refused the credentials")
+                .contains("s3.access-key/s3.secret-key")
                 .doesNotContain("wrong-secret");
         assertThat(s3.keys(bucket, "lake/")).as("nothing written").isEmpty();
     }

@@ -20,7 +20,7 @@ import dev.sparkjobs.api.JobOutputs;
 import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.api.ScopeMode;
 import dev.sparkjobs.api.TableSpec;
-import dev.sparkjobs.internal.delta.TableStager;
+import dev.sparkjobs.internal.publish.OutputSchema;
 import dev.sparkjobs.internal.runtime.InputFiles;
 import dev.sparkjobs.internal.runtime.Locations;
 
@@ -67,11 +67,10 @@ final class TestRun
         releasePersisted();
         CostAnalysisJob job = new CostAnalysisJob();
         JobOutputs outputs = job.run(new TestRun(spark, scope, settings));
-        TableStager stager = new TableStager(job.name(), scope);
         Map<String, Dataset<Row>> aligned = new HashMap<>();
         for (TableSpec spec : job.outputs()) {
             Dataset<Row> rows = requireNonNull(outputs.tables().get(spec.name()), () -> "no table " + spec.name());
-            aligned.put(spec.name(), stager.stage(spec, "unused", rows).rows());
+            aligned.put(spec.name(), OutputSchema.align(job.name(), spec, rows).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK()));
         }
         return new Outputs(aligned, outputs);
     }

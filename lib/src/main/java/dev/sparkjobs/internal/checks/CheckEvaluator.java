@@ -15,7 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import dev.sparkjobs.api.Check;
-import dev.sparkjobs.internal.delta.StagedTable;
+import dev.sparkjobs.internal.publish.StagedTable;
 
 /**
  * Evaluates a staged table's checks: all row-level checks and the row count in one aggregation

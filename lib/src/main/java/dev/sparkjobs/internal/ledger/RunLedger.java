@@ -7,20 +7,37 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.RemoveFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.delta.exceptions.DeltaConcurrentModificationException;
+
+import dev.sparkjobs.api.SessionConf;
 import dev.sparkjobs.api.TableSpec;
 import dev.sparkjobs.api.WriteMode;
-import dev.sparkjobs.internal.delta.DeltaPublisher;
-import dev.sparkjobs.internal.delta.StagedTable;
+import dev.sparkjobs.errors.Errors;
+import dev.sparkjobs.internal.publish.DeltaTables;
+import dev.sparkjobs.internal.publish.RivalRuns;
 import dev.sparkjobs.internal.runtime.Locations;
 import dev.sparkjobs.internal.runtime.RunMetrics;
 
@@ -31,7 +48,10 @@ import dev.sparkjobs.internal.runtime.RunMetrics;
 public final class RunLedger
 {
     public static final String TABLE = "_runs";
-    private static final int ATTEMPTS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(RunLedger.class);
+    private static final int ATTEMPTS = 10;
+    private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+    private static final String REPLACE_WHERE_CONSTRAINT_CHECK = "spark.databricks.delta.replaceWhere.constraintCheck.enabled";
 
     public static final TableSpec SPEC = TableSpec.builder(TABLE)
             .comment("spark-jobs run ledger: one row per run of any job writing under this lake root")
@@ -66,14 +86,13 @@ public final class RunLedger
 
     private final SparkSession spark;
     private final String path;
-    private final DeltaPublisher publisher;
-    private java.util.Optional<DeltaPublisher.Commit> runningRow = java.util.Optional.empty();
+    private List<AddFile> runningRow = List.of();
+    private long runningRowVersion = -1;
 
-    public RunLedger(SparkSession spark, String outputRoot, DeltaPublisher publisher)
+    public RunLedger(SparkSession spark, String outputRoot)
     {
         this.spark = requireNonNull(spark, "spark is null");
         this.path = Locations.child(outputRoot, TABLE);
-        this.publisher = requireNonNull(publisher, "publisher is null");
     }
 
     public String path()
@@ -81,41 +100,110 @@ public final class RunLedger
         return path;
     }
 
-    /** Inserts the row of a starting run: a blind append, since run ids are unique. */
+    /**
+     * Inserts the row of a starting run: a blind append (run ids are unique), which never conflicts
+     * with other runs' rows. The first run creates the ledger with its row; runs that start on a new
+     * lake at the same time append to the ledger whichever of them created.
+     */
     public void started(RunRecord record)
     {
-        publisher.createIfMissing(SPEC, path);
-        runningRow = java.util.Optional.of(publisher.append(new StagedTable(SPEC, path, rowOf(record), List.of())));
+        Dataset<Row> row = rowOf(record);
+        retryingConflicts("record the start of run " + record.runId(), () -> {
+            OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
+            if (transaction.readVersion() < 0) {
+                transaction.updateMetadataForNewTable(DeltaTables.newTableMetadata(SPEC));
+            }
+            List<AddFile> added = DeltaTables.added(transaction.writeFiles(row));
+            runningRowVersion = transaction.commit(DeltaTables.seq(new ArrayList<Action>(added)),
+                    DeltaTables.write(SaveMode.Append, List.of(), Optional.empty(), record.runId()));
+            runningRow = added;
+        });
     }
 
     /**
-     * Replaces the run's row with its outcome in one commit: by removing the file of the RUNNING row
-     * when this ledger wrote it, else (or when that file was compacted away meanwhile) by replacing
-     * the rows with the run's id, retrying when another run committed to the ledger at the same time.
+     * Replaces the run's row with its outcome in one commit that removes the file of the RUNNING row
+     * this ledger wrote; when that file was compacted away meanwhile, by replacing the rows with the
+     * run's id. Both retry when another run committed to the ledger at the same time in a way that
+     * conflicts, and both leave exactly one row for the run.
      */
     public void finished(RunRecord record)
     {
-        StagedTable row = new StagedTable(SPEC, path, rowOf(record), List.of());
-        String predicate = "run_id = '" + record.runId() + "'";
-        if (runningRow.isPresent()) {
-            try {
-                if (publisher.replaceCommitted(row, runningRow.get(), predicate)) {
-                    return;
-                }
-            }
-            catch (io.delta.exceptions.DeltaConcurrentModificationException e) {
-                // the RUNNING row's file was removed concurrently: replace by run id below
-            }
-        }
-        publisher.createIfMissing(SPEC, path);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                publisher.replaceRows(row, col("run_id").equalTo(lit(record.runId())));
+        Dataset<Row> row = rowOf(record);
+        retryingConflicts("record the outcome of run " + record.runId(), () -> {
+            DeltaLog log = DeltaLog.forTable(spark, path);
+            OptimisticTransaction transaction = log.startTransaction();
+            if (!runningRow.isEmpty() && stillHolds(transaction, runningRow, runningRowVersion)) {
+                transaction.trackFilesRead(DeltaTables.seq(runningRow));
+                List<Action> actions = new ArrayList<>(DeltaTables.added(transaction.writeFiles(row)));
+                runningRow.forEach(file -> actions.add(file.remove()));
+                transaction.commit(DeltaTables.seq(actions), DeltaTables.write(SaveMode.Overwrite, List.of(), Optional.of("run_id = '" + record.runId() + "'"), record.runId()));
                 return;
             }
-            catch (io.delta.exceptions.DeltaConcurrentModificationException e) {
+            // The RUNNING row's file is gone (compacted with others' rows): rewrite the rows of this run, keep the others.
+            SessionConf.with(spark, REPLACE_WHERE_CONSTRAINT_CHECK, "false", () -> SessionConf.with(spark, USER_METADATA, record.runId(), () -> {
+                row.write().format("delta").mode("overwrite").option("replaceWhere", "run_id = '" + record.runId().replace("'", "''") + "'").save(path);
+                return null;
+            }));
+        });
+        runningRow = List.of();
+        runningRowVersion = -1;
+    }
+
+    /** Whether the table still holds the files a commit at {@code version} added (nobody compacted them away since). */
+    private static boolean stillHolds(OptimisticTransaction transaction, List<AddFile> files, long version)
+    {
+        if (transaction.readVersion() <= version) {
+            return true;
+        }
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        files.forEach(file -> wanted.add(file.path()));
+        var changes = transaction.deltaLog().getChanges(version + 1, transaction.readVersion(), false);
+        while (changes.hasNext()) {
+            for (Action action : DeltaTables.list(changes.next()._2())) {
+                if (action instanceof RemoveFile removed && wanted.contains(removed.path())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The run ids among {@code runIds} whose rows say they are runs of {@code job} for {@code date}:
+     * how a table writer tells a rival run of the same date from any other writer.
+     */
+    public RivalRuns rivalsOf(String job, LocalDate date)
+    {
+        return runIds -> {
+            if (runIds.isEmpty() || DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).version() < 0) {
+                return Optional.empty();
+            }
+            List<Row> rivals = spark.read().format("delta").load(path)
+                    .filter(col("run_id").isin(runIds.toArray()).and(col("job").equalTo(lit(job))).and(col("logical_date").equalTo(lit(Date.valueOf(date)))))
+                    .select("run_id")
+                    .collectAsList();
+            return rivals.stream().map(rival -> rival.getString(0)).filter(runIds::contains).findFirst();
+        };
+    }
+
+    private static void retryingConflicts(String what, Runnable commit)
+    {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                commit.run();
+                return;
+            }
+            catch (DeltaConcurrentModificationException conflict) {
                 if (attempt == ATTEMPTS) {
-                    throw e;
+                    throw conflict;
+                }
+                LOG.info("Could not {} at once ({}): trying again (attempt {})", what, Errors.rootMessage(conflict), attempt + 1);
+                try {
+                    Thread.sleep(Math.min(2000L, 50L << Math.min(attempt, 6)) + ThreadLocalRandom.current().nextLong(100));
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw Errors.failure("Interrupted while trying to " + what, e);
                 }
             }
         }

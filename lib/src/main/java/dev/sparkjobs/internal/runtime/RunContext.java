@@ -17,7 +17,7 @@ import dev.sparkjobs.api.JobConfig;
 import dev.sparkjobs.api.JobContext;
 import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.errors.Errors;
-import dev.sparkjobs.internal.delta.DeltaPublisher;
+import dev.sparkjobs.internal.publish.DeltaTables;
 
 /** The {@link JobContext} of one run. */
 final class RunContext
@@ -30,10 +30,9 @@ final class RunContext
     private final JobConfig config;
     private final String outputRoot;
     private final StepLabels steps;
-    private final DeltaPublisher publisher;
     private final List<Dataset<Row>> persisted = new java.util.ArrayList<>();
 
-    RunContext(SparkSession spark, Job job, String runId, RunScope scope, JobConfig config, String outputRoot, StepLabels steps, DeltaPublisher publisher)
+    RunContext(SparkSession spark, Job job, String runId, RunScope scope, JobConfig config, String outputRoot, StepLabels steps)
     {
         this.spark = requireNonNull(spark, "spark is null");
         this.job = requireNonNull(job, "job is null");
@@ -42,7 +41,6 @@ final class RunContext
         this.config = requireNonNull(config, "config is null");
         this.outputRoot = requireNonNull(outputRoot, "outputRoot is null");
         this.steps = requireNonNull(steps, "steps is null");
-        this.publisher = requireNonNull(publisher, "publisher is null");
     }
 
     @Override
@@ -121,7 +119,7 @@ final class RunContext
     public Optional<Dataset<Row>> readPublishedTable(String tableName)
     {
         String path = Locations.child(outputRoot, tableName);
-        return publisher.currentVersion(path).map(version -> spark.read().format("delta").option("versionAsOf", version).load(path));
+        return DeltaTables.currentVersion(spark, path).map(version -> spark.read().format("delta").option("versionAsOf", version).load(path));
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.sparkjobs.api.Check;
 import dev.sparkjobs.api.TableSpec;
-import dev.sparkjobs.internal.delta.StagedTable;
+import dev.sparkjobs.internal.publish.StagedTable;
 import dev.sparkjobs.testing.SharedSpark;
 
 /** Each check kind on a tiny table whose violations are counted by hand. */

@@ -3,15 +3,12 @@ package dev.sparkjobs.internal.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -23,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.delta.tables.DeltaTable;
 
-import dev.sparkjobs.cli.Main;
 import dev.sparkjobs.testing.CliRun;
+import dev.sparkjobs.testing.DriverProcess;
 import dev.sparkjobs.testing.SharedSpark;
 import dev.sparkjobs.testing.TestFiles;
 
@@ -54,23 +51,23 @@ class KillDuringPublishTest
         Set<String> filesBefore = dataFiles(partition);
 
         // The same date again, 3 million copies of each event: big enough that writing takes seconds.
-        Process child = startChild(List.of("run", "daily-totals", "--date", "2024-09-01",
-                "--set", "input.events=" + events.getParent(), "--set", "output.root=" + lake, "--set", "repeat=3000000"));
+        DriverProcess child = DriverProcess.start(List.of("run", "daily-totals", "--date", "2024-09-01",
+                "--set", "input.events=" + events.getParent(), "--set", "output.root=" + lake, "--set", "repeat=3000000"), work.resolve("child.log"));
         Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
         boolean killedWhileWriting = false;
         while (Instant.now().isBefore(deadline) && child.isAlive()) {
             Set<String> now = dataFiles(partition);
             if (!filesBefore.containsAll(now)) {
-                child.destroyForcibly();
+                child.kill();
                 killedWhileWriting = true;
                 break;
             }
             Thread.sleep(20);
         }
-        child.waitFor(30, TimeUnit.SECONDS);
-        String childOutput = Files.readString(work.resolve("child.log"));
+        int exitCode = child.await(1);
+        String childOutput = child.output();
         assertThat(killedWhileWriting).as("the child was killed while writing new files; its output:\n%s", childOutput).isTrue();
-        assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+        assertThat(exitCode).as("killed by SIGKILL").isEqualTo(137);
         // the table's files are written (uncommitted) while it is computed and checked; the publish only commits them
         assertThat(childOutput).as("it was writing the table").contains("| compute and check daily_totals");
 
@@ -86,27 +83,6 @@ class KillDuringPublishTest
         CliRun retry = CliRun.withSettings(List.of("run", "daily-totals", "--date", "2024-09-01"), settings);
         assertThat(retry.exitCode()).as(retry.transcript()).isZero();
         assertThat(spark.read().format("delta").load(table).orderBy("account").collectAsList()).as("a retry publishes the same rows").isEqualTo(rowsBefore);
-    }
-
-    private Process startChild(List<String> args)
-            throws IOException
-    {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(argument -> argument.startsWith("--add-opens") || argument.startsWith("-Djdk.reflect") || argument.startsWith("-Dio.netty"))
-                .forEach(command::add);
-        command.add("-Xmx3g");
-        command.add("-Dspark-jobs.conf.dir=" + System.getProperty("spark-jobs.conf.dir"));
-        command.add("-Dlog4j2.configurationFile=" + System.getProperty("log4j2.configurationFile"));
-        command.add("-Dspark.master=local[2]");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("child.log").toFile());
-        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        return builder.start();
     }
 
     private static Set<String> dataFiles(Path folder)

@@ -20,7 +20,6 @@ import io.delta.tables.DeltaTable;
 
 import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.api.ScopeMode;
-import dev.sparkjobs.internal.delta.DeltaPublisher;
 import dev.sparkjobs.internal.ledger.RunLedger;
 import dev.sparkjobs.internal.ledger.RunRecord;
 import dev.sparkjobs.internal.ledger.RunStatus;
@@ -108,9 +107,9 @@ class RunLedgerTest
         RunScope scope = new RunScope(LocalDate.parse("2024-09-01"), ScopeMode.DATE);
         RunRecord ours = RunRecord.started("ours-1", "daily-totals", scope.logicalDate(), "local", "date", Instant.parse("2024-09-02T00:00:00Z"), "app-1", Map.of());
         RunRecord other = RunRecord.started("other-1", "daily-totals", scope.logicalDate(), "local", "date", Instant.parse("2024-09-02T00:00:01Z"), "app-2", Map.of());
-        RunLedger ledger = new RunLedger(spark, lake, new DeltaPublisher(spark, "daily-totals", "ours-1", scope));
+        RunLedger ledger = new RunLedger(spark, lake);
         ledger.started(ours);
-        new RunLedger(spark, lake, new DeltaPublisher(spark, "daily-totals", "other-1", scope)).started(other);
+        new RunLedger(spark, lake).started(other);
         // compaction rewrites both RUNNING rows into one new file: the file our run added is gone
         DeltaTable.forPath(spark, lake + "/_runs").optimize().executeCompaction();
         assertThat(spark.read().format("delta").load(lake + "/_runs").inputFiles()).as("files after compaction").hasSize(1);

@@ -1,4 +1,4 @@
-package dev.sparkjobs.internal.delta;
+package dev.sparkjobs.internal.publish;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
