@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.sparkjobs.app.SparkJobsLauncher.Result;
 
 /**
  * The packaged application jar run the way users run it: bin/spark-jobs, which goes through the
@@ -18,34 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherIT
 {
-    private static final Path PROJECT = Path.of(System.getProperty("spark-jobs.project.dir", "..")).toAbsolutePath().normalize();
-
     @TempDir
     Path work;
-
-    private record Result(int exitCode, String out, String err)
-    {
-        String transcript()
-        {
-            return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
-        }
-    }
 
     private Result launch(String... args)
             throws IOException, InterruptedException
     {
-        List<String> command = new ArrayList<>();
-        command.add(PROJECT.resolve("bin/spark-jobs").toString());
-        command.addAll(List.of(args));
-        Path out = work.resolve("out.txt");
-        Path err = work.resolve("err.txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().put("SPARK_JOBS_NO_BUILD", "1");
-        builder.environment().put("SPARK_JOBS_CDS", "0");
-        builder.environment().put("SPARK_JOBS_DRIVER_MEMORY", "2g");
-        Process process = builder.start();
-        assertThat(process.waitFor(15, TimeUnit.MINUTES)).as("bin/spark-jobs %s finished", List.of(args)).isTrue();
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        return new SparkJobsLauncher(work).launch(args);
     }
 
     @Test
