@@ -61,9 +61,9 @@ class DagAgainstProviderSignatureTest(unittest.TestCase):
         submission = dag_folder.submission()
         for job, request in dag_folder.fixture_requests().items():
             arguments = submission.operator_arguments(job, request)
-            self.assertLessEqual(set(arguments), signature.EMR_CONTAINER_OPERATOR_PARAMETERS,
-                                 f"operator_arguments of {job} vs EmrContainerOperator {signature.SOURCE_COMMIT[:12]}")
-            self.assertLessEqual(set(signature.EMR_CONTAINER_OPERATOR_REQUIRED), set(arguments), f"required arguments of {job}")
+            self.assertEqual(set(arguments) - signature.EMR_CONTAINER_OPERATOR_PARAMETERS, set(),
+                             f"operator_arguments of {job} that EmrContainerOperator ({signature.SOURCE_COMMIT[:12]}) does not take")
+            self.assertEqual(set(signature.EMR_CONTAINER_OPERATOR_REQUIRED) - set(arguments), set(), f"required arguments missing for {job}")
 
     def test_the_dags_tasks_pass_only_parameters_of_the_provider(self):
         module = _dag_syntax()
@@ -73,12 +73,12 @@ class DagAgainstProviderSignatureTest(unittest.TestCase):
                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == OPERATOR_CLASS]
         self.assertTrue(calls, f"{DAG_FILE.name} makes {OPERATOR_CLASS} tasks")
         for call in calls:
-            self.assertLessEqual(_keyword_names(call) - own, self.ALL_PARAMETERS, f"arguments of {OPERATOR_CLASS}(...) at line {call.lineno}")
+            self.assertEqual(_keyword_names(call) - own - self.ALL_PARAMETERS, set(), f"unknown arguments of {OPERATOR_CLASS}(...) at line {call.lineno}")
 
         super_calls = [node for node in ast.walk(_method(operator, "__init__"))
                        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__"]
         self.assertEqual(len(super_calls), 1, f"{OPERATOR_CLASS}.__init__ calls the provider's __init__ once")
-        self.assertLessEqual(_keyword_names(super_calls[0]), self.ALL_PARAMETERS, "arguments given to EmrContainerOperator.__init__ by name")
+        self.assertEqual(_keyword_names(super_calls[0]) - self.ALL_PARAMETERS, set(), "unknown arguments given to EmrContainerOperator.__init__ by name")
 
     def test_the_default_args_are_parameters_of_base_operator(self):
         dag_calls = [node for node in ast.walk(_dag_syntax())
@@ -87,13 +87,13 @@ class DagAgainstProviderSignatureTest(unittest.TestCase):
         default_args = next(keyword.value for keyword in dag_calls[0].keywords if keyword.arg == "default_args")
         names = {key.value for key in default_args.keys}
         # Airflow ignores an unknown key of default_args without a word: a misspelt 'retries' would mean no retries.
-        self.assertLessEqual(names, signature.BASE_OPERATOR_PARAMETERS, "default_args")
+        self.assertEqual(names - signature.BASE_OPERATOR_PARAMETERS, set(), "keys of default_args that BaseOperator does not take")
 
     def test_what_execute_sets_is_what_the_providers_execute_submits(self):
         operator = _operator_class(_dag_syntax())
         set_in_execute = _attributes_set_on_self(_method(operator, "execute"))
         self.assertIn("client_request_token", set_in_execute, "the token of the try is set when the task runs")
-        self.assertLessEqual(set_in_execute, signature.SUBMITTED_ATTRIBUTES, f"attributes {OPERATOR_CLASS}.execute sets for the provider's execute")
+        self.assertEqual(set_in_execute - signature.SUBMITTED_ATTRIBUTES, set(), f"attributes {OPERATOR_CLASS}.execute sets that the provider's execute does not submit")
         set_in_init = _attributes_set_on_self(_method(operator, "__init__"))
         self.assertFalse(set_in_init & self.ALL_PARAMETERS, f"{OPERATOR_CLASS}.__init__ overwrites none of the provider's attributes")
 
@@ -141,8 +141,8 @@ class DagTasksTest(unittest.TestCase):
                     self.assertNotIn("{{", repr(run), "nothing left unrendered")
                     tokens.append(run["clientToken"])
                     run_ids.append(run_id)
-            self.assertNotEqual(tokens[0], tokens[1], f"the tries of {job} send different tokens")
-            self.assertNotEqual(run_ids[0], run_ids[1], f"each try of {job} is a run")
+            self.assertEqual(len(set(tokens)), len(tokens), f"the tries of {job} send different tokens: {tokens}")
+            self.assertEqual(len(set(run_ids)), len(run_ids), f"each try of {job} is a run: {run_ids}")
 
 
 if __name__ == "__main__":
