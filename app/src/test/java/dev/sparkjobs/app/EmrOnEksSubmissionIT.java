@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -40,6 +41,7 @@ class EmrOnEksSubmissionIT
 
     @RegisterExtension
     static final MotoServer MOTO = new MotoServer();
+    private static final boolean AWS_CLI_INSTALLED = AwsCli.installed();
 
     private static AwsCli aws;
     private static SparkJobsLauncher launcher;
@@ -50,7 +52,9 @@ class EmrOnEksSubmissionIT
     static void createVirtualCluster()
             throws IOException, InterruptedException
     {
-        assumeTrue(AwsCli.installed(), "the AWS CLI (aws) is not installed, so the submission through it is not tested here; CI has it");
+        if (!MOTO.running() || !AWS_CLI_INSTALLED) {
+            return;
+        }
         work = Files.createDirectories(MOTO.folder().resolve("work"));
         aws = new AwsCli(MOTO.endpoint(), Files.createDirectories(MOTO.folder().resolve("aws")));
         launcher = new SparkJobsLauncher(Files.createDirectories(MOTO.folder().resolve("launcher")));
@@ -58,6 +62,12 @@ class EmrOnEksSubmissionIT
                 "--container-provider", "{\"id\":\"spark-jobs-it-eks\",\"type\":\"EKS\",\"info\":{\"eksInfo\":{\"namespace\":\"spark-jobs-it\"}}}");
         virtualClusterId = cluster.get("id").asText();
         assertThat(virtualClusterId).as("moto's virtual cluster id").isNotBlank();
+    }
+
+    @BeforeEach
+    void requireTheAwsCli()
+    {
+        assumeTrue(AWS_CLI_INSTALLED, "the AWS CLI (aws) is not installed, so the submission through it is not tested here; CI has it");
     }
 
     @Test

@@ -20,16 +20,21 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * moto's server ({@code moto_server}, a stand-in for the AWS APIs) as its own process on a free
  * loopback port, for the tests of one class: started before them, stopped after them even when
- * they fail. The class is skipped when moto_server is not installed.
+ * they fail. Where moto_server is not installed, it is not started and each test is skipped (a
+ * skip per test, so that the build's report shows the reason).
  */
 final class MotoServer
-        implements BeforeAllCallback, AfterAllCallback
+        implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback
 {
+    private static final String NOT_INSTALLED = "moto_server is not installed (moto 5 with its server: pip install 'moto[server]'), "
+            + "so the submission to moto's EMR on EKS API is not tested here; CI has it";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final int START_ATTEMPTS = 3;
 
@@ -41,12 +46,19 @@ final class MotoServer
     public void beforeAll(ExtensionContext context)
             throws IOException, InterruptedException
     {
-        assumeTrue(CommandLineTool.runs("moto_server", "--help"),
-                "moto_server is not installed (moto 5 with its server: pip install 'moto[server]'), so the submission through the AWS CLI is not tested here; CI has it");
+        if (!CommandLineTool.runs("moto_server", "--help")) {
+            return;
+        }
         folder = Files.createTempDirectory("moto-server-");
         for (int attempt = 1; process == null; attempt++) {
             start(attempt == START_ATTEMPTS);
         }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context)
+    {
+        assumeTrue(running(), NOT_INSTALLED);
     }
 
     @Override
@@ -63,6 +75,11 @@ final class MotoServer
                 }
             }
         }
+    }
+
+    boolean running()
+    {
+        return process != null;
     }
 
     URI endpoint()
