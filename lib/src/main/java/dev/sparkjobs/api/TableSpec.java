@@ -49,20 +49,15 @@ public record TableSpec(String name, String comment, StructType schema, List<Str
                 throw new IllegalArgumentException("Table " + name + " refers to column " + column + " which is not in its schema " + columns);
             }
         }
-        if (writeMode instanceof WriteMode.ReplacePartition replace && !partitionColumns.contains(replace.column())) {
-            throw new IllegalArgumentException("Table " + name + " replaces partitions of " + replace.column() + " but is partitioned by " + partitionColumns);
-        }
+        writeMode.misfit(partitionColumns).ifPresent(misfit -> {
+            throw new IllegalArgumentException("Table " + name + " " + misfit);
+        });
     }
 
     private static List<String> referencedColumns(List<String> partitionColumns, WriteMode writeMode)
     {
         List<String> referenced = new ArrayList<>(partitionColumns);
-        if (writeMode instanceof WriteMode.ReplacePartition replace) {
-            referenced.add(replace.column());
-        }
-        if (writeMode instanceof WriteMode.Merge merge) {
-            referenced.addAll(merge.keys());
-        }
+        referenced.addAll(writeMode.columns());
         return referenced;
     }
 

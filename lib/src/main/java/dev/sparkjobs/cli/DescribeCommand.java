@@ -12,7 +12,6 @@ import dev.sparkjobs.api.ConfigKey;
 import dev.sparkjobs.api.InputSpec;
 import dev.sparkjobs.api.Job;
 import dev.sparkjobs.api.TableSpec;
-import dev.sparkjobs.api.WriteMode;
 import dev.sparkjobs.config.ConfigLoader;
 import dev.sparkjobs.config.FrameworkKeys;
 import picocli.CommandLine.Command;
@@ -51,7 +50,7 @@ final class DescribeCommand
         for (TableSpec table : job.outputs()) {
             out.println("  " + table.name() + ": " + table.comment());
             out.println("    partitioned by: " + (table.partitionColumns().isEmpty() ? "(none)" : String.join(", ", table.partitionColumns()))
-                    + "; published by: " + describe(table.writeMode()));
+                    + "; published by: " + table.writeMode().describe());
             for (StructField field : table.schema().fields()) {
                 out.printf("    %-30s %-22s %s%n", field.name(), field.dataType().simpleString(), TableSpec.columnComment(field).orElse(""));
             }
@@ -74,19 +73,5 @@ final class DescribeCommand
         String value = key.formatDefault();
         String shown = key.isSecret() && !value.isEmpty() ? "***" : value.isEmpty() ? "\"\"" : value;
         out.printf("  %-32s = %-24s %s (%s)%n", key.name(), shown, key.description(), key.typeDescription());
-    }
-
-    static String describe(WriteMode mode)
-    {
-        if (mode instanceof WriteMode.ReplacePartition replace) {
-            return "replace-partition on " + replace.column() + " (" + replace.granularity().name().toLowerCase(java.util.Locale.ROOT) + " of --date)";
-        }
-        if (mode instanceof WriteMode.Merge merge) {
-            return "merge on " + String.join(", ", merge.keys());
-        }
-        if (mode instanceof WriteMode.IdempotentAppend) {
-            return "append, once per --date";
-        }
-        return "overwrite";
     }
 }

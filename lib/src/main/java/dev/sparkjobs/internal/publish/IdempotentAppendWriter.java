@@ -4,14 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.OptimisticTransaction;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.SetTransaction;
-import org.apache.spark.storage.StorageLevel;
 
 import scala.Option;
 
@@ -23,9 +20,8 @@ import dev.sparkjobs.api.TableSpec;
  * the same date at once: Delta lets one commit the id, and the other gives way.
  */
 final class IdempotentAppendWriter
-        extends TableWriter
+        extends CachedRowsWriter
 {
-    private Dataset<Row> rows;
     private OptimisticTransaction transaction;
     private boolean appended;
 
@@ -40,12 +36,6 @@ final class IdempotentAppendWriter
         return true;
     }
 
-    @Override
-    Dataset<Row> stageRows(Dataset<Row> aligned)
-    {
-        rows = aligned.persist(StorageLevel.MEMORY_AND_DISK());
-        return rows;
-    }
 
     private String applicationId()
     {
@@ -83,13 +73,5 @@ final class IdempotentAppendWriter
     boolean committedByAttempt()
     {
         return appended;
-    }
-
-    @Override
-    public void abort()
-    {
-        if (rows != null) {
-            rows.unpersist(false);
-        }
     }
 }

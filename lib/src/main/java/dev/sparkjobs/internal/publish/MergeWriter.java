@@ -7,12 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.OptimisticTransaction;
-import org.apache.spark.storage.StorageLevel;
 
 import io.delta.tables.DeltaTable;
 
@@ -28,10 +25,9 @@ import dev.sparkjobs.api.WriteMode;
  * writer's commit runs again on top of it: an upsert of the same rows gives the same table.
  */
 final class MergeWriter
-        extends TableWriter
+        extends CachedRowsWriter
 {
     private final WriteMode.Merge mode;
-    private Dataset<Row> rows;
 
     MergeWriter(SparkSession spark, TableSpec spec, String path, RunIdentity run, RivalRuns rivals, WriteMode.Merge mode)
     {
@@ -45,12 +41,6 @@ final class MergeWriter
         return false;
     }
 
-    @Override
-    Dataset<Row> stageRows(Dataset<Row> aligned)
-    {
-        rows = aligned.persist(StorageLevel.MEMORY_AND_DISK());
-        return rows;
-    }
 
     @Override
     List<Check> impliedChecks()
@@ -91,13 +81,5 @@ final class MergeWriter
                 .mapToLong(DeltaTables.LoggedCommit::version)
                 .max()
                 .orElseThrow(() -> new IllegalStateException("The MERGE into " + path + " left no commit of run " + run.runId()));
-    }
-
-    @Override
-    public void abort()
-    {
-        if (rows != null) {
-            rows.unpersist(false);
-        }
     }
 }

@@ -46,7 +46,7 @@ import dev.sparkjobs.errors.Errors;
  * date: it has published this data already, and this run gives way ({@link SupersededException}).
  */
 public abstract sealed class TableWriter
-        permits FileStagingWriter, MergeWriter, IdempotentAppendWriter
+        permits FileStagingWriter, CachedRowsWriter
 {
     private static final Logger LOG = LoggerFactory.getLogger(TableWriter.class);
     private static final int COMMIT_ATTEMPTS = 10;

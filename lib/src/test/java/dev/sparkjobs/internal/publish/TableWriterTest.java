@@ -119,13 +119,7 @@ class TableWriterTest
     void anotherWriterOfTheSamePartitionThatIsNotARunOfTheDateIsCommittedOnTopOf(SparkSession spark)
     {
         // a monthly partition, written by runs of two days of the month: both recompute the whole month
-        TableSpec monthly = TableSpec.builder("monthly")
-                .comment("Totals per month")
-                .column("month", DataTypes.DateType, "First day of the month")
-                .column("total", DataTypes.DoubleType, "Total")
-                .partitionedBy("month")
-                .writeMode(WriteMode.replacePartition("month", Granularity.MONTH))
-                .build();
+        TableSpec monthly = TestTables.totals("monthly", "month", WriteMode.replacePartition("month", Granularity.MONTH));
         TableWriter second = writer(spark, monthly, "run-2nd", DAY.plusDays(1), RivalRuns.NONE);
         TableWriter third = writer(spark, monthly, "run-3rd", DAY.plusDays(2), RivalRuns.NONE);
         second.stage(rows(spark, monthly, DAY, 2.0));
@@ -195,12 +189,7 @@ class TableWriterTest
     @Test
     void anIdempotentAppendAppendsOncePerDateAndAgainOnceRestored(SparkSession spark)
     {
-        TableSpec seen = TableSpec.builder("seen")
-                .comment("Events seen per run")
-                .column("day", DataTypes.DateType, "Day")
-                .column("total", DataTypes.DoubleType, "Total")
-                .writeMode(WriteMode.idempotentAppend())
-                .build();
+        TableSpec seen = TestTables.totals("seen", "day", WriteMode.idempotentAppend());
         TableWriter first = writer(spark, seen, "run-1", DAY, RivalRuns.NONE);
         stageAndCommit(first, rows(spark, seen, DAY, 1.0));
         TableWriter retry = writer(spark, seen, "run-2", DAY, RivalRuns.NONE);
@@ -297,8 +286,7 @@ class TableWriterTest
 
     private static Dataset<Row> rows(SparkSession spark, TableSpec spec, LocalDate day, double... totals)
     {
-        List<Row> rows = java.util.Arrays.stream(totals).mapToObj(total -> RowFactory.create(Date.valueOf(day), total)).toList();
-        return spark.createDataFrame(rows, spec.schema());
+        return TestTables.totalsRows(spark, spec, day, totals);
     }
 
     private static long stageAndCommit(TableWriter writer, Dataset<Row> rows)

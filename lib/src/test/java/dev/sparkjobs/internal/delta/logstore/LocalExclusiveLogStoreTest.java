@@ -7,36 +7,27 @@ import java.util.List;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.delta.storage.LogStore;
 
 class LocalExclusiveLogStoreTest
         extends LogStoreContract
 {
-    private final Configuration configuration = new Configuration();
-    private final LogStore store = new LocalExclusiveLogStore(configuration);
-
     @TempDir
     java.nio.file.Path work;
+
+    @BeforeEach
+    void setUp()
+    {
+        configuration = new Configuration();
+        store = new LocalExclusiveLogStore(configuration);
+    }
 
     @Override
     Path logFolder()
     {
         return new Path(work.resolve("table/_delta_log").toUri());
-    }
-
-    @Override
-    Configuration configuration()
-    {
-        return configuration;
-    }
-
-    @Override
-    LogStore store()
-    {
-        return store;
     }
 
     @Override

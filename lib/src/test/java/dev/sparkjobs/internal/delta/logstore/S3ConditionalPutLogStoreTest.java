@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import io.delta.storage.LogStore;
 
 import dev.sparkjobs.testing.S3Proxy;
 import dev.sparkjobs.testing.SharedS3;
@@ -20,8 +17,6 @@ import dev.sparkjobs.testing.SharedS3;
 class S3ConditionalPutLogStoreTest
         extends LogStoreContract
 {
-    private Configuration configuration;
-    private LogStore store;
     private String bucket;
     private int tables;
 
@@ -37,18 +32,6 @@ class S3ConditionalPutLogStoreTest
     Path logFolder()
     {
         return new Path("s3a://" + bucket + "/lake/table-" + (++tables) + "/_delta_log");
-    }
-
-    @Override
-    Configuration configuration()
-    {
-        return configuration;
-    }
-
-    @Override
-    LogStore store()
-    {
-        return store;
     }
 
     @Override
