@@ -177,8 +177,9 @@ public final class Errors
     {
         return new SparkJobsException(ExitCode.SUPERSEDED, "Cannot publish table " + table + " (" + path + "): another run of " + job + " for " + date
                 + ", " + rivalRunId + ", committed it first, while this run was publishing. Two runs of one job and date ran at once "
-                + "(an Airflow retry next to an attempt that was still running, or a manual re-run), and only one may publish the date. "
-                + "Nothing of this run was published: " + restored + " It is safe to re-run the date: a run replaces the date's data, it never duplicates it.", null);
+                + "(an Airflow retry next to an attempt that was still running, or a manual re-run), and only one may publish the date: "
+                + "the one that started first. "
+                + "This run publishes nothing: " + restored + " It is safe to re-run the date: a run replaces the date's data, it never duplicates it.", null);
     }
 
     public static SparkJobsException publishFailed(String table, String path, String restored, Throwable cause)

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Date;
 import java.sql.Timestamp;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -169,17 +168,21 @@ public final class RunLedger
     }
 
     /**
-     * The run ids among {@code runIds} whose rows say they are runs of {@code job} for {@code date}:
-     * how a table writer tells a rival run of the same date from any other writer.
+     * The rival runs of a run: runs of the same job and logical date that started before it (by
+     * their ledger rows; at the same instant, the smaller run id counts as earlier). How a table
+     * writer tells a run it must give way to from any other writer.
      */
-    public RivalRuns rivalsOf(String job, LocalDate date)
+    public RivalRuns rivalsOf(RunRecord run)
     {
         return runIds -> {
             if (runIds.isEmpty() || DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).version() < 0) {
                 return Optional.empty();
             }
+            Timestamp started = Timestamp.from(run.startedAt());
             List<Row> rivals = spark.read().format("delta").load(path)
-                    .filter(col("run_id").isin(runIds.toArray()).and(col("job").equalTo(lit(job))).and(col("logical_date").equalTo(lit(Date.valueOf(date)))))
+                    .filter(col("run_id").isin(runIds.toArray()).and(col("job").equalTo(lit(run.job())))
+                            .and(col("logical_date").equalTo(lit(Date.valueOf(run.logicalDate()))))
+                            .and(col("started_at").lt(lit(started)).or(col("started_at").equalTo(lit(started)).and(col("run_id").lt(lit(run.runId()))))))
                     .select("run_id")
                     .collectAsList();
             return rivals.stream().map(rival -> rival.getString(0)).filter(runIds::contains).findFirst();

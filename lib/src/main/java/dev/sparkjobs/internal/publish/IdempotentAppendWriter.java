@@ -17,7 +17,8 @@ import dev.sparkjobs.api.TableSpec;
 /**
  * Appends, at most once per job, table and logical date: the commit records a Delta transaction
  * id ({@code job/table/date}), and a run of a date that already has one appends nothing. Runs of
- * the same date at once: Delta lets one commit the id, and the other gives way.
+ * the same date at once: Delta lets one commit the id; the other skips its append. The append of a
+ * run that then gives way to the other stays, since the other run skipped its own because of it.
  */
 final class IdempotentAppendWriter
         extends CachedRowsWriter
@@ -67,6 +68,12 @@ final class IdempotentAppendWriter
         long version = transaction.commit(DeltaTables.seq(actions), DeltaTables.write(SaveMode.Append, spec.partitionColumns(), Optional.empty(), run.runId()));
         appended = true;
         return version;
+    }
+
+    @Override
+    public boolean keptWhenSuperseded()
+    {
+        return true;
     }
 
     @Override

@@ -43,7 +43,8 @@ import dev.sparkjobs.errors.Errors;
  * Other runs write the same tables at the same time. Delta's optimistic concurrency retries a
  * commit that touches nothing another writer changed; a commit that does conflict is tried again
  * on top of the other writer's commit, unless that writer is a run of the same job and logical
- * date: it has published this data already, and this run gives way ({@link SupersededException}).
+ * date that started before this one: it publishes the date, and this run gives way
+ * ({@link SupersededException}).
  */
 public abstract sealed class TableWriter
         permits FileStagingWriter, CachedRowsWriter
@@ -154,7 +155,7 @@ public abstract sealed class TableWriter
                 return version;
             }
             catch (DeltaConcurrentModificationException conflict) {
-                Optional<String> rival = rivals.sameJobAndDate(runIdsOfCommitsAfter(readVersion));
+                Optional<String> rival = rivals.precedingRunOfTheDate(runIdsOfCommitsAfter(readVersion));
                 if (rival.isPresent()) {
                     throw new SupersededException(name(), path, rival.get(), conflict);
                 }
@@ -181,6 +182,15 @@ public abstract sealed class TableWriter
     boolean committedByAttempt()
     {
         return true;
+    }
+
+    /**
+     * Whether this run's commit stays when the run gives way to another run of its date: an append
+     * made once per date, which the other run skips because it is there.
+     */
+    public boolean keptWhenSuperseded()
+    {
+        return false;
     }
 
     /** Drops what was staged and never published (cached rows, uncommitted files). */

@@ -119,7 +119,7 @@ public final class JobRunner
             List<TableOutcome> published;
             List<CheckOutcome> failedChecks;
             try (Publication publication = publication(spark, job, outputs, outputRoot, new RunIdentity(job.name(), runId, scope),
-                    ledger.rivalsOf(job.name(), request.logicalDate()), steps, config.get(FrameworkKeys.STAGE_PARALLEL_TABLES))) {
+                    ledger.rivalsOf(record), steps, config.get(FrameworkKeys.STAGE_PARALLEL_TABLES))) {
                 List<CheckOutcome> checks = publication.stageAndCheck(new CheckEvaluator(config.get(FrameworkKeys.CHECKS_SAMPLE_ROWS)));
                 failedChecks = checks.stream().filter(outcome -> !outcome.passed()).toList();
                 failedChecks.forEach(outcome -> warnings.add(outcome.describe()));

@@ -116,7 +116,7 @@ final class Publication
             }
         }
         if (Thread.interrupted()) { // cleared, so that the restore's Spark jobs and file operations can run
-            throw Errors.failure("The run was interrupted while committing its tables. " + describe(restoreAll()), new InterruptedException());
+            throw Errors.failure("The run was interrupted while committing its tables. " + describe(restoreAll(false)), new InterruptedException());
         }
         for (TableWriter writer : writers()) {
             if (!writer.commitsAlongsideOthers()) {
@@ -155,7 +155,7 @@ final class Publication
 
     private RuntimeException restoreAndFail(TableWriter failed, Throwable failure)
     {
-        String restored = describe(restoreAll());
+        String restored = describe(restoreAll(failure instanceof SupersededException));
         RuntimeException publishFailed = failure instanceof SupersededException superseded
                 ? Errors.superseded(job, logicalDate, superseded.table(), superseded.path(), superseded.rivalRunId(), restored)
                 : Errors.publishFailed(failed.name(), failed.path(), restored, failure);
@@ -166,8 +166,8 @@ final class Publication
         return publishFailed;
     }
 
-    /** Undoes this run's commits, last first. */
-    private List<RestoreOutcome> restoreAll()
+    /** Undoes this run's commits, last first; when it gives way to another run of its date, its appends once per date stay. */
+    private List<RestoreOutcome> restoreAll(boolean superseded)
     {
         List<RestoreOutcome> restored = new ArrayList<>();
         List<TableWriter> writers = new ArrayList<>(writers());
@@ -177,6 +177,11 @@ final class Publication
                 continue;
             }
             long version = writer.committedVersion().get();
+            if (superseded && writer.keptWhenSuperseded()) {
+                restored.add(new RestoreOutcome(writer.name(), RestoreOutcome.Kind.LEFT_AS_IS, Optional.of("its append of the date (version " + version
+                        + ") stays: the other run skips its own append because of it")));
+                continue;
+            }
             try {
                 restored.add(writer.restore());
             }

@@ -116,6 +116,23 @@ class TableWriterTest
     }
 
     @Test
+    void aRunOfTheDateThatStartedFirstCommitsOnTopOfALaterRunsCommit(SparkSession spark)
+    {
+        // run-1 started first: run-2 counts it as its rival, run-1 counts nobody
+        TableWriter first = writer(spark, TOTALS, "run-1", DAY, RivalRuns.NONE);
+        TableWriter second = writer(spark, TOTALS, "run-2", DAY, sameDate("run-1"));
+        first.stage(rows(spark, DAY, 1.0));
+        second.stage(rows(spark, DAY, 2.0));
+        second.commit();
+
+        first.commit(); // the later run will give way on a table where it meets this one: this one publishes the date
+
+        assertThat(totals(spark, "totals")).as("the earlier run's rows").containsExactly(1.0);
+        assertThat(second.restore().kind()).as("the later run, giving way, finds its files replaced").isEqualTo(RestoreOutcome.Kind.LEFT_AS_IS);
+        assertThat(totals(spark, "totals")).as("still the earlier run's rows").containsExactly(1.0);
+    }
+
+    @Test
     void anotherWriterOfTheSamePartitionThatIsNotARunOfTheDateIsCommittedOnTopOf(SparkSession spark)
     {
         // a monthly partition, written by runs of two days of the month: both recompute the whole month

@@ -114,7 +114,7 @@ class ConcurrentRunsTest
                     assertThat(drivers.get(i).output()).as("what the run that gave way says")
                             .contains("another run of daily-totals for " + D1)
                             .contains("committed it first")
-                            .contains("Nothing of this run was published")
+                            .contains("This run publishes nothing")
                             .doesNotContain("credentials");
                 }
                 assertThat(drivers.get(i).output().lines().filter(line -> line.startsWith("ERROR")).toList())

@@ -98,7 +98,7 @@ class PublicationTest
             assertThatThrownBy(() -> ours.commitAll(false, new ArrayList<>()))
                     .isInstanceOfSatisfying(SparkJobsException.class, thrown -> assertThat(thrown.exitCode()).isEqualTo(ExitCode.SUPERSEDED))
                     .hasMessageContaining("another run of test for 2024-09-01, run-2, committed it first")
-                    .hasMessageContaining("Nothing of this run was published")
+                    .hasMessageContaining("This run publishes nothing")
                     .hasMessageContaining("It is safe to re-run the date");
         }
         assertThat(totals(spark, "first")).as("first: its rows before this run").containsExactly(1.0);

@@ -23,6 +23,7 @@ import dev.sparkjobs.api.ScopeMode;
 import dev.sparkjobs.internal.ledger.RunLedger;
 import dev.sparkjobs.internal.ledger.RunRecord;
 import dev.sparkjobs.internal.ledger.RunStatus;
+import dev.sparkjobs.internal.publish.RivalRuns;
 import dev.sparkjobs.testing.CliRun;
 import dev.sparkjobs.testing.SharedSpark;
 import dev.sparkjobs.testing.TestFiles;
@@ -121,5 +122,27 @@ class RunLedgerTest
             assertThat(statusByRun.put(row.getString(0), row.getString(1))).as("run %s recorded once", row.getString(0)).isNull();
         }
         assertThat(statusByRun).as("ledger rows by run id").isEqualTo(Map.of("ours-1", "SUCCEEDED", "other-1", "RUNNING"));
+    }
+
+    @Test
+    void theRivalsOfARunAreTheRunsOfItsJobAndDateThatStartedBeforeIt(SparkSession spark)
+    {
+        String lake = work.resolve("lake").toString();
+        LocalDate date = LocalDate.parse("2024-09-01");
+        RunLedger ledger = new RunLedger(spark, lake);
+        RunRecord earlier = RunRecord.started("daily-totals-a", "daily-totals", date, "local", "date", Instant.parse("2024-09-02T00:00:00Z"), "app-1", Map.of());
+        RunRecord ours = RunRecord.started("daily-totals-b", "daily-totals", date, "local", "date", Instant.parse("2024-09-02T00:00:05Z"), "app-2", Map.of());
+        RunRecord sameInstant = RunRecord.started("daily-totals-c", "daily-totals", date, "local", "date", Instant.parse("2024-09-02T00:00:05Z"), "app-3", Map.of());
+        RunRecord later = RunRecord.started("daily-totals-d", "daily-totals", date, "local", "date", Instant.parse("2024-09-02T00:00:09Z"), "app-4", Map.of());
+        RunRecord otherDate = RunRecord.started("daily-totals-e", "daily-totals", date.plusDays(1), "local", "date", Instant.parse("2024-09-01T00:00:00Z"), "app-5", Map.of());
+        RunRecord otherJob = RunRecord.started("smoke-test-f", "smoke-test", date, "local", "date", Instant.parse("2024-09-01T00:00:00Z"), "app-6", Map.of());
+        for (RunRecord record : List.of(earlier, ours, sameInstant, later, otherDate, otherJob)) {
+            new RunLedger(spark, lake).started(record);
+        }
+        RivalRuns rivals = ledger.rivalsOf(ours);
+        assertThat(rivals.precedingRunOfTheDate(List.of("daily-totals-d", "daily-totals-e", "smoke-test-f"))).as("later, other date, other job").isEmpty();
+        assertThat(rivals.precedingRunOfTheDate(List.of("daily-totals-d", "daily-totals-a"))).as("the run that started before").contains("daily-totals-a");
+        assertThat(rivals.precedingRunOfTheDate(List.of("daily-totals-c"))).as("same instant, larger run id: started after by the rule").isEmpty();
+        assertThat(ledger.rivalsOf(sameInstant).precedingRunOfTheDate(List.of("daily-totals-b"))).as("same instant, smaller run id").contains("daily-totals-b");
     }
 }
