@@ -12,7 +12,7 @@ import dev.sparkjobs.costanalysis.SourceColumn.Kind;
 /** The billing export formats the job reads, with the columns it uses from each. */
 enum BillingFormat
 {
-    CUR2("cur2", "is this an AWS CUR 2.0 export?", List.of(
+    CUR2("cur2", "AWS CUR 2.0", "is this an AWS CUR 2.0 export?", List.of(
             required("line_item_usage_account_id", Kind.TEXT),
             required("line_item_line_item_type", Kind.TEXT),
             required("line_item_usage_start_date", Kind.TIMESTAMP),
@@ -42,7 +42,7 @@ enum BillingFormat
             optional("split_line_item_unused_cost", Kind.NUMBER),
             optional("split_line_item_net_split_cost", Kind.NUMBER))),
 
-    FOCUS("focus", "is this a FinOps FOCUS 1.0-1.2 export?", List.of(
+    FOCUS("focus", "FOCUS", "is this a FinOps FOCUS 1.0-1.2 export?", List.of(
             required("BillingPeriodStart", Kind.TIMESTAMP),
             required("ChargePeriodStart", Kind.TIMESTAMP),
             required("ChargeCategory", Kind.TEXT),
@@ -69,12 +69,14 @@ enum BillingFormat
             optional("Tags", Kind.MAP)));
 
     private final String configValue;
+    private final String displayName;
     private final String expectation;
     private final List<SourceColumn> columns;
 
-    BillingFormat(String configValue, String expectation, List<SourceColumn> columns)
+    BillingFormat(String configValue, String displayName, String expectation, List<SourceColumn> columns)
     {
         this.configValue = configValue;
+        this.displayName = displayName;
         this.expectation = expectation;
         this.columns = List.copyOf(columns);
     }
@@ -82,6 +84,12 @@ enum BillingFormat
     String configValue()
     {
         return configValue;
+    }
+
+    /** The format's name in messages: "AWS CUR 2.0", "FOCUS". */
+    String displayName()
+    {
+        return displayName;
     }
 
     /** The question a missing-column message ends with. */

@@ -107,19 +107,19 @@ final class BillingReader
             return forced.get();
         }
         Map<BillingFormat, String> examples = new LinkedHashMap<>();
+        Map<String, java.util.Collection<String>> columnsByFormat = new LinkedHashMap<>();
+        for (BillingFormat format : BillingFormat.values()) {
+            columnsByFormat.put(format.displayName(), format.requiredColumns());
+        }
         for (BillingFile file : files) {
-            BillingFormat format = BillingFormat.recognise(file.columns()).orElseThrow(() -> Errors.usage(
-                    "Cannot read input " + INPUT_KEY + ": " + file.path() + " is neither an AWS CUR 2.0 nor a FOCUS export. Expected the columns "
-                            + String.join(", ", BillingFormat.CUR2.requiredColumns()) + " (CUR 2.0) or "
-                            + String.join(", ", BillingFormat.FOCUS.requiredColumns()) + " (FOCUS); found "
-                            + abbreviated(file.columns()) + ". Move the file out of the input prefix, or set " + INPUT_KEY + ".format."));
+            BillingFormat format = BillingFormat.recognise(file.columns())
+                    .orElseThrow(() -> Errors.unrecognisedInputFile(INPUT_KEY, file.path(), columnsByFormat, abbreviated(file.columns())));
             examples.putIfAbsent(format, file.path());
         }
         if (examples.size() > 1) {
-            throw Errors.usage("Cannot read input " + INPUT_KEY + ": it mixes AWS CUR 2.0 files (e.g. " + examples.get(BillingFormat.CUR2)
-                    + ", with columns " + String.join(", ", BillingFormat.CUR2.requiredColumns()) + ") and FOCUS files (e.g. "
-                    + examples.get(BillingFormat.FOCUS) + ", with columns " + String.join(", ", BillingFormat.FOCUS.requiredColumns())
-                    + "). Point " + INPUT_KEY + " at a prefix holding one of the two and run the job once per format.");
+            Map<String, String> exampleFiles = new LinkedHashMap<>();
+            examples.forEach((format, file) -> exampleFiles.put(format.displayName(), file));
+            throw Errors.mixedInputFileFormats(INPUT_KEY, exampleFiles, columnsByFormat);
         }
         return examples.keySet().iterator().next();
     }

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import dev.sparkjobs.api.AggregateCounts;
 import dev.sparkjobs.api.ConfigKey;
 import dev.sparkjobs.api.InputSpec;
 import dev.sparkjobs.api.Job;
@@ -20,7 +21,6 @@ import dev.sparkjobs.api.JobContext;
 import dev.sparkjobs.api.JobOutputs;
 import dev.sparkjobs.api.SampleDataGenerator;
 import dev.sparkjobs.api.TableSpec;
-import dev.sparkjobs.errors.Errors;
 
 /**
  * Cloud billing exports (AWS CUR 2.0 or FinOps FOCUS) to cost facts and FinOps KPIs, one billing
@@ -99,12 +99,10 @@ public final class CostAnalysisJob
             counts = grain.agg(CostGrain.lineItemsWhere(inScope), CostGrain.lineItemsWhere(inScope.and(col(CostGrain.REJECTED))),
                     CostGrain.lineItemsWhere(inScope.and(col(LineItems.IS_SPLIT)))).first();
         }
-        long rows = counts.isNullAt(0) ? 0 : counts.getLong(0);
-        long rejected = counts.isNullAt(1) ? 0 : counts.getLong(1);
-        long splitRowCount = counts.isNullAt(2) ? 0 : counts.getLong(2);
-        if (rejected > settings.rejectsMaxFraction() * rows) {
-            throw Errors.tooManyRejects(NAME, BillingReader.INPUT_KEY, rejected, rows, settings.rejectsMaxFraction());
-        }
+        long rows = AggregateCounts.at(counts, 0);
+        long rejected = AggregateCounts.at(counts, 1);
+        long splitRowCount = AggregateCounts.at(counts, 2);
+        settings.rejects().check(NAME, BillingReader.INPUT_KEY, rejected, rows);
 
         Dataset<Row> costRowsInScope = items.filter(col(BillingReader.REJECT).isNull().and(col(LineItems.IS_SPLIT).unary_$bang()).and(inScope));
         Dataset<Row> costGrain = grain.filter(CostGrain.isCost());

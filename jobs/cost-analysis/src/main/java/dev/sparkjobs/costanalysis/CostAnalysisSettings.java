@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.sparkjobs.api.ConfigKey;
 import dev.sparkjobs.api.JobConfig;
+import dev.sparkjobs.api.RejectsPolicy;
 
 /** The job's configuration keys and their validated values for one run. */
 public record CostAnalysisSettings(
@@ -16,7 +17,7 @@ public record CostAnalysisSettings(
         double gravitonSavingsRateAmd,
         int anomalyWindowDays,
         double anomalyThreshold,
-        double rejectsMaxFraction)
+        RejectsPolicy rejects)
 {
     static final ConfigKey<String> BILLING_FORMAT = ConfigKey.ofChoice("input.billing.format", "auto",
             "Format of input.billing: auto (detected from the columns), cur2 (AWS CUR 2.0 / Data Exports) or focus (FinOps FOCUS 1.0-1.2)",
@@ -33,8 +34,7 @@ public record CostAnalysisSettings(
             "Days of the trailing window whose median and MAD are the baseline of a day's cost").withRange(3, 366);
     static final ConfigKey<Double> ANOMALY_THRESHOLD = ConfigKey.ofDouble("anomaly.threshold", 3.5,
             "Robust z-score above which a day's cost of an account and service is an anomaly").withRange(0.5, 1000.0);
-    static final ConfigKey<Double> REJECTS_MAX_FRACTION = ConfigKey.ofDouble("rejects.max-fraction", 0.001,
-            "Largest share of unparseable input rows tolerated; above it the run fails (exit 3) and publishes nothing").withRange(0.0, 1.0);
+    static final ConfigKey<Double> REJECTS_MAX_FRACTION = RejectsPolicy.key(0.001);
 
     static final List<ConfigKey<?>> ALL = List.of(BILLING_FORMAT, OWNER_KEY, ENVIRONMENT_KEY, GRAVITON_RATE_INTEL, GRAVITON_RATE_AMD,
             ANOMALY_WINDOW_DAYS, ANOMALY_THRESHOLD, REJECTS_MAX_FRACTION);
@@ -44,6 +44,7 @@ public record CostAnalysisSettings(
         requireNonNull(billingFormat, "billingFormat is null");
         requireNonNull(ownerKey, "ownerKey is null");
         requireNonNull(environmentKey, "environmentKey is null");
+        requireNonNull(rejects, "rejects is null");
     }
 
     static CostAnalysisSettings from(JobConfig config)
@@ -56,6 +57,6 @@ public record CostAnalysisSettings(
                 config.get(GRAVITON_RATE_AMD),
                 config.get(ANOMALY_WINDOW_DAYS),
                 config.get(ANOMALY_THRESHOLD),
-                config.get(REJECTS_MAX_FRACTION));
+                new RejectsPolicy(config.get(REJECTS_MAX_FRACTION)));
     }
 }

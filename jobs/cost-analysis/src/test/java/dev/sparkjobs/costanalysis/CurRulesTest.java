@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sparkjobs.testing.JobPreview;
 import dev.sparkjobs.testing.SharedSpark;
 
 /** Each CUDOS normalisation rule on one hand-made CUR 2.0 row; expected values worked out by hand from the row. */
@@ -65,7 +66,7 @@ class CurRulesTest
                 .row(ACCOUNT, DAY, "Usage", "0", "line_item_resource_id", "arn:aws:ecs:us-east-1:111111111111:task/batch/abc",
                         "line_item_operation", "ECSTask-EC2", "resource_tags", "{\"aws_ecs_service_name\": \"nightly\"}",
                         "split_line_item_split_cost", "4", "split_line_item_unused_cost", "1", "split_line_item_net_split_cost", "5");
-        TestRun.Outputs outputs = TestRun.forPeriod(spark, cur.write(work.resolve("cur/part-1.csv")).getParent().toString(), DAY);
+        JobPreview outputs = CostAnalysisPreview.forPeriod(spark, cur.write(work.resolve("cur/part-1.csv")).getParent().toString(), DAY);
         items = new HashMap<>();
         outputs.table("cost_line_items").collectAsList().forEach(row -> items.put(row.getAs("resource_id"), row));
         eks = outputs.table("cost_eks_allocation").orderBy("cluster").collectAsList();

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.sparkjobs.testing.JobPreview;
 import dev.sparkjobs.testing.SharedSpark;
 
 /**
@@ -34,12 +35,12 @@ class FocusSampleTest
 {
     private static final Path SAMPLE = Path.of("src/test/resources/focus-1.0/focus_sample.csv");
 
-    private TestRun.Outputs outputs;
+    private JobPreview outputs;
 
     @BeforeAll
     void runJob(SparkSession spark)
     {
-        outputs = TestRun.forAllPeriods(spark, SAMPLE.toString(), "2024-09-30");
+        outputs = CostAnalysisPreview.forAllPeriods(spark, SAMPLE.toString(), "2024-09-30");
     }
 
     @Test

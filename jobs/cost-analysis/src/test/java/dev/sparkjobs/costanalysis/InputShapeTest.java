@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.sparkjobs.errors.ExitCode;
 import dev.sparkjobs.errors.SparkJobsException;
 import dev.sparkjobs.testing.CliRun;
+import dev.sparkjobs.testing.JobPreview;
 import dev.sparkjobs.testing.SharedSpark;
 import dev.sparkjobs.testing.TestFiles;
 
@@ -63,7 +64,7 @@ class InputShapeTest
                 .coalesce(1).write().parquet(work.resolve("parquet").toString());
 
         for (String input : List.of(csv.getParent().toString(), work.resolve("parquet").toString())) {
-            List<Row> rows = TestRun.forPeriod(spark, input, "2024-09-02").table("cost_line_items").orderBy("resource_id").collectAsList();
+            List<Row> rows = CostAnalysisPreview.forPeriod(spark, input, "2024-09-02").table("cost_line_items").orderBy("resource_id").collectAsList();
             assertThat(rows).as("rows of %s", input).hasSize(2);
             Row tagged = rows.get(0);
             assertThat(tagged.<String>getAs("owner")).as("owner from user_team in %s", input).isEqualTo("search");
@@ -92,13 +93,13 @@ class InputShapeTest
         String previous = spark.conf().contains(BillingReader.NESTED_VECTORIZED_READER) ? spark.conf().get(BillingReader.NESTED_VECTORIZED_READER) : null;
         spark.conf().unset(BillingReader.NESTED_VECTORIZED_READER);
         try {
-            var lineItems = TestRun.forPeriod(spark, work.resolve("parquet").toString(), "2024-09-02").table("cost_line_items");
+            var lineItems = CostAnalysisPreview.forPeriod(spark, work.resolve("parquet").toString(), "2024-09-02").table("cost_line_items");
             String plan = lineItems.queryExecution().executedPlan().toString();
             assertThat(plan).as("the scan reading resource_tags is vectorized:%n%s", plan).contains("resource_tags").contains("Batched: true");
             assertThat(lineItems.first().<String>getAs("owner")).as("owner from the map read by the vectorized reader").isEqualTo("search");
 
             spark.conf().set(BillingReader.NESTED_VECTORIZED_READER, "false");
-            String explicitlyOff = TestRun.forPeriod(spark, work.resolve("parquet-2").toString(), "2024-09-02").table("cost_line_items")
+            String explicitlyOff = CostAnalysisPreview.forPeriod(spark, work.resolve("parquet-2").toString(), "2024-09-02").table("cost_line_items")
                     .queryExecution().executedPlan().toString();
             assertThat(explicitlyOff).as("an explicit setting of the session is kept:%n%s", explicitlyOff).contains("Batched: false");
         }
@@ -136,7 +137,7 @@ class InputShapeTest
         Path focus = work.resolve("mixed/focus.csv");
         TestFiles.write(focus, Files.readAllLines(Path.of("src/test/resources/focus-1.0/focus_sample.csv")).subList(0, 3));
         SparkJobsException error = catchThrowableOfType(SparkJobsException.class,
-                () -> TestRun.forPeriod(spark, work.resolve("mixed").toString(), "2024-09-02"));
+                () -> CostAnalysisPreview.forPeriod(spark, work.resolve("mixed").toString(), "2024-09-02"));
         assertThat(error.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(error.getMessage()).contains("mixes AWS CUR 2.0 files (e.g. ").contains(cur.getFileName().toString())
                 .contains("FOCUS files (e.g. ").contains(focus.getFileName().toString())
@@ -148,10 +149,10 @@ class InputShapeTest
     {
         Path other = TestFiles.write(work.resolve("other/export.csv"), List.of("date,amount", "2024-09-01,3"));
         SparkJobsException error = catchThrowableOfType(SparkJobsException.class,
-                () -> TestRun.forPeriod(spark, other.getParent().toString(), "2024-09-02"));
+                () -> CostAnalysisPreview.forPeriod(spark, other.getParent().toString(), "2024-09-02"));
         assertThat(error.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(error.getMessage()).contains(other.getFileName().toString() + " is neither an AWS CUR 2.0 nor a FOCUS export")
-                .contains("line_item_usage_account_id, line_item_line_item_type, line_item_usage_start_date, line_item_unblended_cost (CUR 2.0)")
+                .contains("line_item_usage_account_id, line_item_line_item_type, line_item_usage_start_date, line_item_unblended_cost (AWS CUR 2.0)")
                 .contains("BillingPeriodStart, ChargePeriodStart").contains("found date, amount");
     }
 
@@ -164,7 +165,7 @@ class InputShapeTest
                 .row(ACCOUNT, "2024-09-02", "Usage", "3", "line_item_usage_start_date", "2024-09-31T00:00:00Z")
                 .row(ACCOUNT, "2024-09-03", "Usage", "2")
                 .write(work.resolve("rejects/part-1.csv"));
-        TestRun.Outputs outputs = TestRun.forPeriod(spark, file.toString(), "2024-09-02", "rejects.max-fraction", "0.5");
+        JobPreview outputs = CostAnalysisPreview.forPeriod(spark, file.toString(), "2024-09-02", "rejects.max-fraction", "0.5");
         List<String> rejects = outputs.table("cost_rejects").orderBy("column_name").collectAsList().stream()
                 .map(row -> row.get(0) + " | " + row.getString(2) + " | " + row.getString(3) + " | " + row.getString(4)).toList();
         assertThat(rejects).containsExactly(
@@ -172,7 +173,7 @@ class InputShapeTest
                 "2024-09-01 | bad date | line_item_usage_start_date | 2024-09-31T00:00:00Z");
         assertThat(outputs.table("cost_rejects").collectAsList()).allSatisfy(row -> assertThat(row.getString(1)).endsWith("rejects/part-1.csv"));
         assertThat(outputs.table("cost_line_items").count()).as("the two good rows").isEqualTo(2);
-        assertThat(outputs.raw().counters()).containsEntry("rows_rejected", 2L).containsEntry("rows_read", 4L);
+        assertThat(outputs.counters()).containsEntry("rows_rejected", 2L).containsEntry("rows_read", 4L);
     }
 
     @Test

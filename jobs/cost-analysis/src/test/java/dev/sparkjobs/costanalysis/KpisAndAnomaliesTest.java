@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sparkjobs.testing.JobPreview;
 import dev.sparkjobs.testing.SharedSpark;
 
 /**
@@ -59,7 +60,7 @@ class KpisAndAnomaliesTest
             String cost = day == 15 ? "30" : day == 16 ? "1" : day % 2 == 1 ? "10" : "12";
             cur.row(C, "2024-09-%02d".formatted(day), "Usage", cost, "line_item_product_code", "AmazonS3", "pricing_public_on_demand_cost", cost);
         }
-        TestRun.Outputs outputs = TestRun.forPeriod(spark, cur.write(work.resolve("cur/part-1.csv")).toString(), "2024-09-30");
+        JobPreview outputs = CostAnalysisPreview.forPeriod(spark, cur.write(work.resolve("cur/part-1.csv")).toString(), "2024-09-30");
         kpis = new HashMap<>();
         outputs.table("cost_kpis_monthly").collectAsList().forEach(row -> kpis.put(row.getAs("account_id"), row));
         anomalies = outputs.table("cost_anomalies").orderBy("charge_date").collectAsList();

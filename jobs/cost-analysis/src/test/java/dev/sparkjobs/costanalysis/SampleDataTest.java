@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.sparkjobs.api.ConfigKey;
 import dev.sparkjobs.api.SampleDataGenerator;
+import dev.sparkjobs.testing.JobPreview;
 import dev.sparkjobs.testing.SharedSpark;
 
 /** The sample-data generator and the job's declared defaults. */
@@ -38,7 +39,7 @@ class SampleDataTest
         assertThat(sample.settings()).containsEntry("input.billing", work.resolve("a/billing").toString()).containsEntry("scope", "all");
         assertThat(sample.suggestedDate().toString()).isEqualTo("2024-09-30");
 
-        TestRun.Outputs outputs = TestRun.forAllPeriods(spark, sample.settings().get("input.billing"), "2024-09-30");
+        JobPreview outputs = CostAnalysisPreview.forAllPeriods(spark, sample.settings().get("input.billing"), "2024-09-30");
         List<String> spike = outputs.table("cost_anomalies")
                 .filter("account_id = '" + SampleCurGenerator.SPIKE_ACCOUNT + "' and service_name = '" + SampleCurGenerator.SPIKE_SERVICE + "'")
                 .filter("direction = 'up'").select("charge_date").collectAsList().stream().map(row -> row.get(0).toString()).toList();

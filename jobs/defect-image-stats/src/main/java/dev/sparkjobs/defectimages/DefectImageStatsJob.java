@@ -16,9 +16,9 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 
+import dev.sparkjobs.api.AggregateCounts;
 import dev.sparkjobs.api.ConfigKey;
 import dev.sparkjobs.api.InputSpec;
 import dev.sparkjobs.api.Job;
@@ -38,15 +38,6 @@ public final class DefectImageStatsJob
     private static final long IMAGES_PER_OUTPUT_FILE = 100_000;
 
     public static final String NAME = "defect-image-stats";
-
-    static final ConfigKey<String> IMAGES_GLOB = ConfigKey.ofString("input.images.glob", "*.{png,jpg,jpeg}",
-            "File-name glob of the image files under input.images (Hadoop glob syntax); <image_id>_mask files are never images");
-    static final ConfigKey<Integer> MAX_STEP = ConfigKey.ofInteger("process.max-step", 25, "Highest process step number an inspection row may name")
-            .withRange(1, 10_000);
-    static final ConfigKey<Double> MIN_SHARPNESS = ConfigKey.ofDouble("quality.min-sharpness", 50,
-            "Images whose sharpness (variance of the Laplacian of luma) is below this are flagged blurry").withMinimum(0.0);
-    static final ConfigKey<Integer> IMAGES_PER_TASK = ConfigKey.ofInteger("decode.images-per-task", 64,
-            "Images one Spark task decodes (one at a time); more tasks when there are more images").withRange(1, 100_000);
 
     private static final List<String> HISTORY_COLUMNS = List.of("capture_date", "line_id", "process_step", "lot_id", "label", "defect_type");
     private static final int EXAMPLES = 3;
@@ -76,13 +67,13 @@ public final class DefectImageStatsJob
     @Override
     public List<ConfigKey<?>> configKeys()
     {
-        return List.of(IMAGES_GLOB, MAX_STEP, MIN_SHARPNESS, IMAGES_PER_TASK);
+        return DefectImageStatsSettings.ALL;
     }
 
     @Override
     public List<TableSpec> outputs()
     {
-        return Tables.ALL;
+        return DefectTables.ALL;
     }
 
     @Override
@@ -94,13 +85,14 @@ public final class DefectImageStatsJob
     @Override
     public JobOutputs run(JobContext context)
     {
+        DefectImageStatsSettings settings = DefectImageStatsSettings.from(context.config());
         JobOutputs.Builder outputs = JobOutputs.builder();
         String day = context.scope().isAll() ? "all capture dates" : "capture date " + context.logicalDate();
         Dataset<Row> inspections;
         try (var step = context.step("validate inspections")) {
-            inspections = Inspections.read(context, context.config().get(MAX_STEP));
+            inspections = Inspections.read(context, settings.maxStep());
         }
-        Dataset<Row> images = ImageCatalog.images(context, context.config().get(IMAGES_GLOB));
+        Dataset<Row> images = ImageCatalog.images(context, settings.imagesGlob());
         Dataset<Row> joined = ImageCatalog.join(images, ImageCatalog.masks(context), inspections);
         Dataset<Row> catalog = context.scope().isAll()
                 ? joined
@@ -108,38 +100,38 @@ public final class DefectImageStatsJob
         Row counts;
         try (var step = context.step("list images of " + day)) {
             // a listing opens no file: without the default 4 MB open cost per file, 20,000 images are 31 tasks, not 650
-            counts = SessionConf.with(context.spark(), "spark.sql.files.openCostInBytes", "0", () -> catalog.persist(StorageLevel.MEMORY_AND_DISK())
+            counts = SessionConf.with(context.spark(), "spark.sql.files.openCostInBytes", "0", () -> context.persist(catalog)
                     .agg(sum(when(col(ImageCatalog.HAS_IMAGE), 1L).otherwise(0L)), sum(when(col(ImageCatalog.HAS_IMAGE), 0L).otherwise(1L)))
                     .first());
         }
-        long inScope = counts.isNullAt(0) ? 0 : counts.getLong(0);
-        long withoutImage = counts.isNullAt(1) ? 0 : counts.getLong(1);
+        long inScope = AggregateCounts.at(counts, 0);
+        long withoutImage = AggregateCounts.at(counts, 1);
         Broadcast<SerializableConfiguration> hadoop = context.spark().sparkContext().broadcast(
                 new SerializableConfiguration(context.spark().sparkContext().hadoopConfiguration()),
                 scala.reflect.ClassTag$.MODULE$.apply(SerializableConfiguration.class));
         // decoded once: every table comes from it; the framework releases it after publishing
         Dataset<Row> toDecode = catalog.filter(col(ImageCatalog.HAS_IMAGE)).drop(ImageCatalog.HAS_IMAGE);
-        Dataset<Row> decoded = context.persist(DecodeImages.apply(toDecode.repartition(decodeTasks(context, inScope)), hadoop, context.config().get(MIN_SHARPNESS)));
+        Dataset<Row> decoded = context.persist(DecodeImages.apply(toDecode.repartition(decodeTasks(context, settings, inScope)), hadoop, settings.minSharpness()));
         try (var step = context.step("decode " + inScope + " images of " + day)) {
             summarise(decoded, outputs);
         }
-        reportInspectionsWithoutImage(context, catalog, withoutImage, outputs);
-        catalog.unpersist(false);
+        reportInspectionsWithoutImage(context, settings, catalog, withoutImage, outputs);
+        context.release(catalog);
 
         // one row per image, ~200 bytes: read from the cache in as many tasks as there are cores, not one per decode task
         // (hundreds of tasks for every scan of every table)
-        Dataset<Row> features = decoded.select(Tables.IMAGE_FEATURES.schema().fieldNames()[0],
-                        java.util.Arrays.stream(Tables.IMAGE_FEATURES.schema().fieldNames()).skip(1).toArray(String[]::new))
+        Dataset<Row> features = decoded.select(DefectTables.IMAGE_FEATURES.schema().fieldNames()[0],
+                        java.util.Arrays.stream(DefectTables.IMAGE_FEATURES.schema().fieldNames()).skip(1).toArray(String[]::new))
                 .coalesce(context.spark().sparkContext().defaultParallelism());
         Dataset<Row> history = history(context, features);
         // one file per ~100k images and date, not one per decode task (hundreds of tiny files per date)
-        outputs.table(Tables.IMAGE_FEATURES.name(), features.coalesce(outputFiles(context, inScope)));
-        outputs.table(Tables.DEFECT_STATS_DAILY.name(), DefectStatistics.daily(features));
-        outputs.table(Tables.DEFECT_PARETO.name(), DefectStatistics.pareto(monthsOfRun(context, history)));
-        outputs.table(Tables.LOT_YIELD.name(), DefectStatistics.lotYield(lotsOfRun(context, history, features)));
+        outputs.table(DefectTables.IMAGE_FEATURES.name(), features.coalesce(outputFiles(context, inScope)));
+        outputs.table(DefectTables.DEFECT_STATS_DAILY.name(), DefectStatistics.daily(features));
+        outputs.table(DefectTables.DEFECT_PARETO.name(), DefectStatistics.pareto(monthsOfRun(context, history)));
+        outputs.table(DefectTables.LOT_YIELD.name(), DefectStatistics.lotYield(lotsOfRun(context, history, features)));
         Optional<Dataset<Row>> process = ProcessParameters.read(context);
         if (process.isPresent()) {
-            outputs.table(Tables.PROCESS_CORRELATION.name(), DefectStatistics.correlation(history, process.get()));
+            outputs.table(DefectTables.PROCESS_CORRELATION.name(), DefectStatistics.correlation(history, process.get()));
         }
         else {
             outputs.warning("input.process is not set: process_correlation is left as it is");
@@ -153,9 +145,9 @@ public final class DefectImageStatsJob
         return (int) Math.max(1, Math.min(wanted, context.spark().sparkContext().defaultParallelism()));
     }
 
-    private static int decodeTasks(JobContext context, long images)
+    private static int decodeTasks(JobContext context, DefectImageStatsSettings settings, long images)
     {
-        int perTask = context.config().get(IMAGES_PER_TASK);
+        int perTask = settings.imagesPerTask();
         long wanted = Math.max((images + perTask - 1) / perTask, 2L * context.spark().sparkContext().defaultParallelism());
         return (int) Math.max(1, Math.min(Math.min(wanted, images), 100_000));
     }
@@ -174,7 +166,7 @@ public final class DefectImageStatsJob
                 .first();
         long[] counts = new long[totals.size()];
         for (int i = 0; i < counts.length; i++) {
-            counts[i] = totals.isNullAt(i) ? 0 : totals.getLong(i);
+            counts[i] = AggregateCounts.at(totals, i);
         }
         outputs.counter("images", counts[0])
                 .counter("images_unreadable", counts[1])
@@ -196,13 +188,14 @@ public final class DefectImageStatsJob
         }
     }
 
-    private static void reportInspectionsWithoutImage(JobContext context, Dataset<Row> catalog, long missing, JobOutputs.Builder outputs)
+    private static void reportInspectionsWithoutImage(JobContext context, DefectImageStatsSettings settings, Dataset<Row> catalog, long missing,
+            JobOutputs.Builder outputs)
     {
         outputs.counter("inspections_without_image", missing);
         if (missing > 0) {
             String shown = examples(catalog.filter(not(col(ImageCatalog.HAS_IMAGE))).orderBy("image_id"), col("image_id"));
             outputs.warning(missing + " inspection row(s) have no image under " + context.inputLocation(ImageCatalog.IMAGES)
-                    + " (matching " + context.config().get(IMAGES_GLOB) + "), e.g. " + shown);
+                    + " (matching " + settings.imagesGlob() + "), e.g. " + shown);
         }
     }
 
@@ -222,7 +215,7 @@ public final class DefectImageStatsJob
             return current;
         }
         Date day = Date.valueOf(context.logicalDate());
-        return context.readPublishedTable(Tables.IMAGE_FEATURES.name())
+        return context.readPublishedTable(DefectTables.IMAGE_FEATURES.name())
                 .map(published -> published.filter(col("capture_date").notEqual(lit(day))).select(columns).unionByName(current))
                 .orElse(current);
     }

@@ -123,11 +123,11 @@ class DefectImageStatsJobTest
         Dataset<Row> expectedDaily = spark.createDataFrame(List.of(
                 RowFactory.create(SEPTEMBER_2, "line-1", 3, 3L, 2L, 2 / 3.0, 1L, 1L, 3 / 16.0),
                 RowFactory.create(SEPTEMBER_2, "line-2", 5, 2L, 1L, 0.5, 0L, 0L, null),
-                RowFactory.create(SEPTEMBER_2, null, null, 1L, 0L, null, 0L, 0L, null)), Tables.DEFECT_STATS_DAILY.schema());
+                RowFactory.create(SEPTEMBER_2, null, null, 1L, 0L, null, 0L, 0L, null)), DefectTables.DEFECT_STATS_DAILY.schema());
         DataFrameAssertions.assertSameRows("defect_stats_daily after 2024-09-02", expectedDaily, table("defect_stats_daily"), 1e-12);
         assertLotYield("after 2024-09-02", RowFactory.create("L1", "line-1", SEPTEMBER_2, SEPTEMBER_2, 3L, 2L, 1 / 3.0));
         Dataset<Row> expectedCorrelation = spark.createDataFrame(List.<Row>of(RowFactory.create(3, "temp", 2L, null, null)),
-                Tables.PROCESS_CORRELATION.schema());
+                DefectTables.PROCESS_CORRELATION.schema());
         DataFrameAssertions.assertSameRows("process_correlation: two lots only", expectedCorrelation, table("process_correlation"), 1e-12);
 
         CliRun second = run("2024-09-03");
@@ -137,7 +137,7 @@ class DefectImageStatsJobTest
         Dataset<Row> expectedPareto = spark.createDataFrame(List.of(
                 RowFactory.create(september, 3, "scratch", 2L, 2 / 3.0, 2 / 3.0, 1),
                 RowFactory.create(september, 3, "crack", 1L, 1 / 3.0, 1.0, 2),
-                RowFactory.create(september, 5, "spot", 1L, 1.0, 1.0, 1)), Tables.DEFECT_PARETO.schema());
+                RowFactory.create(september, 5, "spot", 1L, 1.0, 1.0, 1)), DefectTables.DEFECT_PARETO.schema());
         DataFrameAssertions.assertSameRows("defect_pareto: the month so far", expectedPareto, table("defect_pareto"), 1e-12);
         assertLotYield("after 2024-09-03", RowFactory.create("L1", "line-1", SEPTEMBER_2, SEPTEMBER_3, 4L, 3L, 0.25));
 
@@ -149,7 +149,7 @@ class DefectImageStatsJobTest
         assertThat(io.delta.tables.DeltaTable.forPath(spark, lake + "/image_features").history(1).first().<Long>getAs("version"))
                 .as("a new commit").isEqualTo(versionBefore + 1);
         DataFrameAssertions.assertSameRows("defect_stats_daily after the re-run", expectedDaily.unionByName(spark.createDataFrame(List.of(
-                        RowFactory.create(SEPTEMBER_3, "line-1", 3, 1L, 1L, 1.0, 0L, 1L, null)), Tables.DEFECT_STATS_DAILY.schema())),
+                        RowFactory.create(SEPTEMBER_3, "line-1", 3, 1L, 1L, 1.0, 0L, 1L, null)), DefectTables.DEFECT_STATS_DAILY.schema())),
                 table("defect_stats_daily"), 1e-12);
         DataFrameAssertions.assertSameRows("defect_pareto after the re-run", expectedPareto, table("defect_pareto"), 1e-12);
         assertLotYield("after the re-run", RowFactory.create("L1", "line-1", SEPTEMBER_2, SEPTEMBER_3, 4L, 3L, 0.25));
@@ -158,7 +158,7 @@ class DefectImageStatsJobTest
     private void assertLotYield(String context, Row lotOne)
     {
         Dataset<Row> expected = spark.createDataFrame(List.of(lotOne,
-                RowFactory.create("L2", "line-2", SEPTEMBER_2, SEPTEMBER_2, 2L, 1L, 0.5)), Tables.LOT_YIELD.schema());
+                RowFactory.create("L2", "line-2", SEPTEMBER_2, SEPTEMBER_2, 2L, 1L, 0.5)), DefectTables.LOT_YIELD.schema());
         DataFrameAssertions.assertSameRows("lot_yield " + context, expected, table("lot_yield"), 1e-12);
     }
 

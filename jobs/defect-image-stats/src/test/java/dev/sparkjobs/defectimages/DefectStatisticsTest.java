@@ -51,7 +51,7 @@ class DefectStatisticsTest
                 image("2024-09-05", null, null, null, "unlabeled", null),
                 image("2024-10-01", "l1", 3, "L1", "defect", "spot"),
                 image("2024-10-09", "l1", 3, "L1", "defect", "spot")), HISTORY);
-        StructType schema = Tables.DEFECT_PARETO.schema();
+        StructType schema = DefectTables.DEFECT_PARETO.schema();
         Date september = Date.valueOf("2024-09-01");
         Date october = Date.valueOf("2024-10-01");
         // September, step 3: 6 defect images; scratch 3, then crack, spot, unspecified with 1 each (ties by name)
@@ -76,7 +76,7 @@ class DefectStatisticsTest
                 image("2024-09-04", null, null, null, "unlabeled", null)), HISTORY);
         Dataset<Row> expected = spark.createDataFrame(List.of(
                 RowFactory.create("L1", "l1", Date.valueOf("2024-09-02"), Date.valueOf("2024-09-05"), 4L, 2L, 0.5),
-                RowFactory.create("L2", "l2", Date.valueOf("2024-09-04"), Date.valueOf("2024-09-04"), 1L, 0L, 1.0)), Tables.LOT_YIELD.schema());
+                RowFactory.create("L2", "l2", Date.valueOf("2024-09-04"), Date.valueOf("2024-09-04"), 1L, 0L, 1.0)), DefectTables.LOT_YIELD.schema());
         DataFrameAssertions.assertSameRows("lot_yield", expected, DefectStatistics.lotYield(history), 1e-12);
     }
 
@@ -106,7 +106,7 @@ class DefectStatisticsTest
         Dataset<Row> expected = spark.createDataFrame(List.of(
                 RowFactory.create(3, "temp", 4L, pearson, spearman),
                 RowFactory.create(3, "pressure", 2L, null, null),
-                RowFactory.create(4, "speed", 3L, null, null)), Tables.PROCESS_CORRELATION.schema());
+                RowFactory.create(4, "speed", 3L, null, null)), DefectTables.PROCESS_CORRELATION.schema());
         DataFrameAssertions.assertSameRows("process_correlation", expected, DefectStatistics.correlation(history, process), 1e-12);
     }
 }

@@ -56,8 +56,7 @@ public record ScoreFormula(double embeddingWeight, double titleWeight, double pr
                     priceFarBelowRatio, priceNormalRatio));
         }
         if (!problems.isEmpty()) {
-            throw Errors.usage("Invalid configuration for job similarity-scoring: " + String.join("; ", problems)
-                    + ". Fix these keys (see 'spark-jobs describe similarity-scoring').");
+            throw Errors.inconsistentSettings("similarity-scoring", problems);
         }
     }
 

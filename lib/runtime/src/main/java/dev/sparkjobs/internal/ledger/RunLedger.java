@@ -1,0 +1,248 @@
+package dev.sparkjobs.internal.ledger;
+
+import static java.util.Objects.requireNonNull;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.RemoveFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.delta.exceptions.DeltaConcurrentModificationException;
+
+import dev.sparkjobs.api.SessionConf;
+import dev.sparkjobs.api.TableSpec;
+import dev.sparkjobs.api.WriteMode;
+import dev.sparkjobs.errors.Errors;
+import dev.sparkjobs.internal.publish.DeltaTables;
+import dev.sparkjobs.internal.publish.RivalRuns;
+import dev.sparkjobs.internal.runtime.Locations;
+import dev.sparkjobs.internal.runtime.RunMetrics;
+
+/**
+ * The Delta table {@code <output.root>/_runs}: one row per run, inserted as RUNNING when the run
+ * starts and replaced by the run's outcome when it ends.
+ */
+public final class RunLedger
+{
+    public static final String TABLE = "_runs";
+    private static final Logger LOG = LoggerFactory.getLogger(RunLedger.class);
+    private static final int ATTEMPTS = 10;
+    private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+    private static final String REPLACE_WHERE_CONSTRAINT_CHECK = "spark.databricks.delta.replaceWhere.constraintCheck.enabled";
+
+    public static final TableSpec SPEC = TableSpec.builder(TABLE)
+            .comment("spark-jobs run ledger: one row per run of any job writing under this lake root")
+            .column("run_id", DataTypes.StringType, "Unique id of the run; the userMetadata of every Delta commit it made")
+            .column("job", DataTypes.StringType, "Job name")
+            .column("logical_date", DataTypes.DateType, "The run's --date")
+            .column("env", DataTypes.StringType, "Environment (--env)")
+            .column("scope", DataTypes.StringType, "date or all")
+            .column("status", DataTypes.StringType, "RUNNING, SUCCEEDED or FAILED")
+            .column("started_at", DataTypes.TimestampType, "Start of the run (UTC)")
+            .column("ended_at", DataTypes.TimestampType, "End of the run (UTC); null while running or when the driver was killed")
+            .column("duration_ms", DataTypes.LongType, "ended_at - started_at in milliseconds")
+            .column("rows_read", DataTypes.LongType, "Records read by the run's Spark tasks")
+            .column("rows_written", DataTypes.LongType, "Rows published to the output tables")
+            .column("bytes_read", DataTypes.LongType, "Bytes read by the run's Spark tasks")
+            .column("bytes_written", DataTypes.LongType, "Bytes written by the run's Spark tasks")
+            .column("task_time_ms", DataTypes.LongType, "Executor run time summed over tasks")
+            .column("shuffle_read_bytes", DataTypes.LongType, "Shuffle bytes read")
+            .column("shuffle_write_bytes", DataTypes.LongType, "Shuffle bytes written")
+            .column("spilled_bytes", DataTypes.LongType, "Memory and disk bytes spilled")
+            .column("tables", new ArrayType(new StructType()
+                    .add("table_name", DataTypes.StringType)
+                    .add("rows_written", DataTypes.LongType)
+                    .add("delta_version", DataTypes.LongType), true), "Per output table: rows written and the Delta version committed")
+            .column("counters", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), "Job-specific counters")
+            .column("warnings", new ArrayType(DataTypes.StringType, true), "Warnings of the run (warn-level checks, job warnings)")
+            .column("spark_application_id", DataTypes.StringType, "Spark application id")
+            .column("error_summary", DataTypes.StringType, "First line of the error, for failed runs")
+            .column("config", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), "Effective configuration, secrets shown as ***")
+            .writeMode(WriteMode.merge("run_id"))
+            .build();
+
+    private final SparkSession spark;
+    private final String path;
+    private List<AddFile> runningRow = List.of();
+    private long runningRowVersion = -1;
+
+    public RunLedger(SparkSession spark, String outputRoot)
+    {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.path = Locations.child(outputRoot, TABLE);
+    }
+
+    public String path()
+    {
+        return path;
+    }
+
+    /**
+     * Inserts the row of a starting run: a blind append (run ids are unique), which never conflicts
+     * with other runs' rows. The first run creates the ledger with its row; runs that start on a new
+     * lake at the same time append to the ledger whichever of them created.
+     */
+    public void started(RunRecord record)
+    {
+        Dataset<Row> row = rowOf(record);
+        retryingConflicts("record the start of run " + record.runId(), () -> {
+            OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
+            if (transaction.readVersion() < 0) {
+                transaction.updateMetadataForNewTable(DeltaTables.newTableMetadata(SPEC));
+            }
+            List<AddFile> added = DeltaTables.added(transaction.writeFiles(row));
+            runningRowVersion = transaction.commit(DeltaTables.seq(new ArrayList<Action>(added)),
+                    DeltaTables.write(SaveMode.Append, List.of(), Optional.empty(), record.runId()));
+            runningRow = added;
+        });
+    }
+
+    /**
+     * Replaces the run's row with its outcome in one commit that removes the file of the RUNNING row
+     * this ledger wrote; when that file was compacted away meanwhile, by replacing the rows with the
+     * run's id. Both retry when another run committed to the ledger at the same time in a way that
+     * conflicts, and both leave exactly one row for the run.
+     */
+    public void finished(RunRecord record)
+    {
+        Dataset<Row> row = rowOf(record);
+        retryingConflicts("record the outcome of run " + record.runId(), () -> {
+            DeltaLog log = DeltaLog.forTable(spark, path);
+            OptimisticTransaction transaction = log.startTransaction();
+            if (!runningRow.isEmpty() && stillHolds(transaction, runningRow, runningRowVersion)) {
+                transaction.trackFilesRead(DeltaTables.seq(runningRow));
+                List<Action> actions = new ArrayList<>(DeltaTables.added(transaction.writeFiles(row)));
+                runningRow.forEach(file -> actions.add(file.remove()));
+                transaction.commit(DeltaTables.seq(actions), DeltaTables.write(SaveMode.Overwrite, List.of(), Optional.of("run_id = '" + record.runId() + "'"), record.runId()));
+                return;
+            }
+            // The RUNNING row's file is gone (compacted with others' rows): rewrite the rows of this run, keep the others.
+            SessionConf.with(spark, REPLACE_WHERE_CONSTRAINT_CHECK, "false", () -> SessionConf.with(spark, USER_METADATA, record.runId(), () -> {
+                row.write().format("delta").mode("overwrite").option("replaceWhere", "run_id = '" + record.runId().replace("'", "''") + "'").save(path);
+                return null;
+            }));
+        });
+        runningRow = List.of();
+        runningRowVersion = -1;
+    }
+
+    /** Whether the table still holds the files a commit at {@code version} added (nobody compacted them away since). */
+    private static boolean stillHolds(OptimisticTransaction transaction, List<AddFile> files, long version)
+    {
+        if (transaction.readVersion() <= version) {
+            return true;
+        }
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        files.forEach(file -> wanted.add(file.path()));
+        var changes = transaction.deltaLog().getChanges(version + 1, transaction.readVersion(), false);
+        while (changes.hasNext()) {
+            for (Action action : DeltaTables.list(changes.next()._2())) {
+                if (action instanceof RemoveFile removed && wanted.contains(removed.path())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The rival runs of a run: runs of the same job and logical date that started before it (by
+     * their ledger rows; at the same instant, the smaller run id counts as earlier). How a table
+     * writer tells a run it must give way to from any other writer.
+     */
+    public RivalRuns rivalsOf(RunRecord run)
+    {
+        return runIds -> {
+            if (runIds.isEmpty() || DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).version() < 0) {
+                return Optional.empty();
+            }
+            Timestamp started = Timestamp.from(run.startedAt());
+            List<Row> rivals = spark.read().format("delta").load(path)
+                    .filter(col("run_id").isin(runIds.toArray()).and(col("job").equalTo(lit(run.job())))
+                            .and(col("logical_date").equalTo(lit(Date.valueOf(run.logicalDate()))))
+                            .and(col("started_at").lt(lit(started)).or(col("started_at").equalTo(lit(started)).and(col("run_id").lt(lit(run.runId()))))))
+                    .select("run_id")
+                    .collectAsList();
+            return rivals.stream().map(rival -> rival.getString(0)).filter(runIds::contains).findFirst();
+        };
+    }
+
+    private static void retryingConflicts(String what, Runnable commit)
+    {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                commit.run();
+                return;
+            }
+            catch (DeltaConcurrentModificationException conflict) {
+                if (attempt == ATTEMPTS) {
+                    throw conflict;
+                }
+                LOG.info("Could not {} at once ({}): trying again (attempt {})", what, Errors.rootMessage(conflict), attempt + 1);
+                try {
+                    Thread.sleep(Math.min(2000L, 50L << Math.min(attempt, 6)) + ThreadLocalRandom.current().nextLong(100));
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw Errors.interruptedWhile("trying to " + what, e);
+                }
+            }
+        }
+    }
+
+    private Dataset<Row> rowOf(RunRecord record)
+    {
+        return spark.createDataFrame(List.of(toRow(record)), SPEC.schema());
+    }
+
+    static Row toRow(RunRecord record)
+    {
+        RunMetrics metrics = record.metrics();
+        return RowFactory.create(
+                record.runId(),
+                record.job(),
+                Date.valueOf(record.logicalDate()),
+                record.env(),
+                record.scope(),
+                record.status().name(),
+                Timestamp.from(record.startedAt()),
+                record.endedAt().map(Timestamp::from).orElse(null),
+                record.endedAt().map(end -> end.toEpochMilli() - record.startedAt().toEpochMilli()).orElse(null),
+                metrics.recordsRead(),
+                record.rowsWritten(),
+                metrics.bytesRead(),
+                metrics.bytesWritten(),
+                metrics.taskTimeMillis(),
+                metrics.shuffleReadBytes(),
+                metrics.shuffleWriteBytes(),
+                metrics.spilledBytes(),
+                record.tables().stream().map(table -> RowFactory.create(table.table(), table.rowsWritten(), table.version())).toList(),
+                record.counters(),
+                record.warnings(),
+                record.sparkApplicationId(),
+                record.errorSummary().orElse(null),
+                record.config());
+    }
+}
