@@ -19,10 +19,10 @@ final class CostTables
     private static final String PERIOD_COMMENT = "Billing period: the first day of its month";
     /**
      * Delta collects per-file min/max/null statistics on the first 32 columns of every file it
-     * writes; for cost_line_items (9M rows per 10M input rows) that was about a third of the write.
-     * The tables keep statistics on their first 6 columns only: for cost_line_items billing_period,
-     * charge_date, provider, account_id, account_name and service_name (the columns worth skipping
-     * files on); every other table's first 6 columns are its keys too.
+     * writes, which costs a large share of writing a wide table. The tables keep statistics on their
+     * first 6 columns only: for cost_line_items billing_period, charge_date, provider, account_id,
+     * account_name and service_name (the columns analysts filter on, worth skipping files on);
+     * every other table's first 6 columns are its keys too. (Measurements: BENCHMARKS.md.)
      */
     static final String STATS_COLUMNS = "6";
 
@@ -152,9 +152,8 @@ final class CostTables
     /**
      * The Parquet writer setting (Delta hands a table's properties to the writer) that turns off
      * the dictionary of one column. Costs and quantities of line items have too many distinct
-     * values for a dictionary to make the files smaller (measured: 237 MB either way for 9.1M
-     * rows), but building the dictionaries took 9% of writing cost_line_items (71.5 s -> 65.0 s
-     * at 10M input rows).
+     * values for a dictionary to make the files smaller, and building the dictionaries costs time
+     * on every write. (Measurements: BENCHMARKS.md, cost-analysis.)
      */
     static String withoutDictionary(String column)
     {
