@@ -16,6 +16,9 @@ import dev.sparkjobs.internal.delta.logstore.LogStores;
  */
 final class SparkProperties
 {
+    static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+    private static final java.util.List<String> JAVA_OPTIONS = java.util.List.of("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions");
+
     private SparkProperties() {}
 
     static Map<String, String> forKubernetes(Submission submission, DeploymentSettings deployment)
@@ -40,6 +43,7 @@ final class SparkProperties
         properties.put("spark.storage.decommission.shuffleBlocks.enabled", "true");
         properties.put("spark.storage.decommission.rddBlocks.enabled", "true");
         properties.putAll(configured(submission.config()));
+        putJavaOptions(properties, submission);
         return properties;
     }
 
@@ -48,7 +52,20 @@ final class SparkProperties
         Map<String, String> properties = new LinkedHashMap<>();
         putDelta(properties, submission);
         properties.putAll(configured(submission.config()));
+        putJavaOptions(properties, submission);
         return properties;
+    }
+
+    /**
+     * The Java Vector API in the driver and the executors, for the BLAS Spark ships (VectorBLAS;
+     * without it MLlib falls back to slow loops), before the Java options a team configures.
+     */
+    private static void putJavaOptions(Map<String, String> properties, Submission submission)
+    {
+        for (String key : JAVA_OPTIONS) {
+            String configured = submission.config().raw(key).map(String::trim).orElse("");
+            properties.put(key, configured.contains(VECTOR_MODULE) ? configured : (VECTOR_MODULE + " " + configured).trim());
+        }
     }
 
     private static void putDelta(Map<String, String> properties, Submission submission)

@@ -163,6 +163,19 @@ class RenderEmrOnEksTest
     }
 
     @Test
+    void theDriverAndExecutorsGetTheVectorApiBeforeTheOptionsATeamConfigures()
+    {
+        JsonNode request = render("smoke-test", "2024-09-01", "prod");
+        JsonNode properties = request.at("/configurationOverrides/applicationConfiguration/0/properties");
+        assertThat(properties.get("spark.driver.extraJavaOptions").asText()).as("driver").isEqualTo("--add-modules=jdk.incubator.vector");
+        assertThat(properties.get("spark.executor.extraJavaOptions").asText()).as("executors").isEqualTo("--add-modules=jdk.incubator.vector");
+
+        JsonNode configured = render("smoke-test", "2024-09-01", "prod", "--set", "spark.executor.extraJavaOptions=-XX:+UseG1GC");
+        assertThat(configured.at("/configurationOverrides/applicationConfiguration/0/properties/spark.executor.extraJavaOptions").asText())
+                .as("a team's own executor options stay, after the module").isEqualTo("--add-modules=jdk.incubator.vector -XX:+UseG1GC");
+    }
+
+    @Test
     void aSecretGivenToRenderIsRefusedAndNeverPrinted()
     {
         CliRun run = CliRun.of("render", "emr-on-eks", "smoke-test", "--date", "2024-09-01", "--env", "prod", "--set", "s3.secret-key=SuperSecret123");
