@@ -119,10 +119,19 @@ public final class JobHarness
     /** {@code spark-jobs run JOB --date DATE} with the harness's keys and {@code extra} ones (KEY=VALUE) for this run only. */
     public HarnessRun run(String date, List<String> extra)
     {
+        return new HarnessRun(spark, job, lake, CliRun.of(arguments(date, extra)));
+    }
+
+    /**
+     * The command line of {@code run JOB --date DATE} with the harness's keys and {@code extra}
+     * ones: for a run in a driver JVM of its own ({@link DriverProcess}).
+     */
+    public List<String> arguments(String date, List<String> extra)
+    {
         List<String> arguments = new ArrayList<>(List.of("run", job, "--date", date));
         settings.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
         extra.forEach(setting -> arguments.addAll(List.of("--set", setting)));
-        return new HarnessRun(spark, job, lake, CliRun.of(arguments));
+        return arguments;
     }
 
     /** {@code scope=all}: every partition found in the inputs. */

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.spark.sql.SparkSession;
@@ -16,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.delta.tables.DeltaTable;
 
-import dev.sparkjobs.testing.CliRun;
 import dev.sparkjobs.testing.DriverProcess;
+import dev.sparkjobs.testing.JobHarness;
 import dev.sparkjobs.testing.PausingLogStore;
 import dev.sparkjobs.testing.S3Proxy;
 import dev.sparkjobs.testing.SharedS3;
@@ -39,26 +38,19 @@ class KillAfterCommitTest
     void aDriverKilledJustAfterACommitLeavesReadableTablesAndARerunPublishes(SparkSession spark, S3Proxy s3)
             throws Exception
     {
-        String bucket = s3.createBucket("killed");
-        s3.hadoopSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
-        String lake = "s3a://" + bucket + "/lake";
-        List<String> settings = new ArrayList<>(s3.settings());
-        settings.add("input.events=s3a://" + bucket + "/raw/events/");
-        settings.add("output.root=" + lake);
-        s3.upload(TestFiles.write(work.resolve("before/part-1.csv"), List.of("event_date,account,amount", "2024-09-01,a,1.0")).getParent(), bucket, "raw/events");
-        CliRun before = CliRun.withSettings(List.of("run", "daily-totals", "--date", "2024-09-01"), settings);
-        assertThat(before.exitCode()).as(before.transcript()).isZero();
+        JobHarness harness = JobHarness.onS3Lake(spark, "daily-totals", s3)
+                .inputOnS3("events", TestFiles.write(work.resolve("before/part-1.csv"), List.of("event_date,account,amount", "2024-09-01,a,1.0")).getParent());
+        String lake = harness.lake();
+        harness.run("2024-09-01").assertSucceeded();
         long dailyBefore = version(spark, lake + "/daily_totals");
         long accountsBefore = version(spark, lake + "/account_totals");
 
-        s3.upload(TestFiles.write(work.resolve("after/part-1.csv"), List.of("event_date,account,amount", "2024-09-01,a,2.0")).getParent(), bucket, "raw/events");
+        harness.inputOnS3("events", TestFiles.write(work.resolve("after/part-1.csv"), List.of("event_date,account,amount", "2024-09-01,a,2.0")).getParent());
         Path marker = work.resolve("paused");
-        List<String> arguments = new ArrayList<>(List.of("run", "daily-totals", "--date", "2024-09-01", "--set", "publish.parallelism=1",
-                "--set", "spark.delta.logStore.s3a.impl=" + PausingLogStore.class.getName(),
-                "--set", "spark.hadoop." + PausingLogStore.TABLE + "=daily_totals",
-                "--set", "spark.hadoop." + PausingLogStore.MARKER + "=" + marker));
-        settings.forEach(setting -> arguments.addAll(List.of("--set", setting)));
-        DriverProcess driver = DriverProcess.start(arguments, work.resolve("killed.log"));
+        DriverProcess driver = DriverProcess.start(harness.arguments("2024-09-01", List.of("publish.parallelism=1",
+                "spark.delta.logStore.s3a.impl=" + PausingLogStore.class.getName(),
+                "spark.hadoop." + PausingLogStore.TABLE + "=daily_totals",
+                "spark.hadoop." + PausingLogStore.MARKER + "=" + marker)), work.resolve("killed.log"));
         Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
         while (!Files.exists(marker) && driver.isAlive() && Instant.now().isBefore(deadline)) {
             Thread.sleep(50);
@@ -73,8 +65,7 @@ class KillAfterCommitTest
         assertThat(totals(spark, lake + "/account_totals")).as("its rows as they were").containsExactly(1.0);
         assertThat(spark.read().format("delta").load(lake + "/_runs").filter("status = 'RUNNING'").count()).as("the killed run, never finished").isEqualTo(1);
 
-        CliRun rerun = CliRun.withSettings(List.of("run", "daily-totals", "--date", "2024-09-01"), settings);
-        assertThat(rerun.exitCode()).as(rerun.transcript()).isZero();
+        harness.run("2024-09-01").assertSucceeded();
         assertThat(totals(spark, lake + "/daily_totals")).as("daily_totals after the re-run").containsExactly(2.0);
         assertThat(totals(spark, lake + "/account_totals")).as("account_totals after the re-run").containsExactly(2.0);
         assertThat(spark.read().format("delta").load(lake + "/events_seen").count()).as("the date's events appended once, by the first run").isEqualTo(1);
