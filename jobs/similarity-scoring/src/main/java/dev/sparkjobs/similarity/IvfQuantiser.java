@@ -29,15 +29,20 @@ import scala.Tuple2;
 public final class IvfQuantiser
         implements Serializable
 {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     private final int dimension;
-    private final Centroids cells;
-    private final Centroids lists;
+    private final int cellCount;
+    private final int listCount;
+    /** The centroids, row-major: cells, then the lists cell by cell. */
+    private final float[] cellCentroids;
+    private final float[] listCentroids;
     /** The lists of cell c are cellStarts[c] to cellStarts[c + 1] - 1. */
     private final int[] cellStarts;
     private final int[] cellOfList;
     private final int coarseProbes;
+    /** The centroids packed for the block kernel, built once per JVM (the quantiser is broadcast as centroids only). */
+    private transient volatile Router router;
 
     /** A single-level quantiser: one cell holding every list (routing scores every centroid). */
     public IvfQuantiser(int dimension, float[][] centroids)
@@ -60,8 +65,10 @@ public final class IvfQuantiser
             throw new IllegalArgumentException("cellStarts must run from 0 to the " + listCentroids.length + " lists over " + cellCentroids.length + " cells");
         }
         this.dimension = dimension;
-        this.cells = new Centroids(dimension, cellCentroids);
-        this.lists = new Centroids(dimension, listCentroids);
+        this.cellCount = cellCentroids.length;
+        this.listCount = listCentroids.length;
+        this.cellCentroids = flatten(dimension, cellCentroids);
+        this.listCentroids = flatten(dimension, listCentroids);
         this.cellStarts = cellStarts.clone();
         this.cellOfList = new int[listCentroids.length];
         for (int cell = 0; cell < cellCentroids.length; cell++) {
@@ -75,7 +82,19 @@ public final class IvfQuantiser
         this.coarseProbes = Math.max(1, coarseProbes);
     }
 
-    /** Centroids dimension-major (component j of every centroid contiguous), for SIMD-friendly scoring, with their squared norms. */
+    private static float[] flatten(int dimension, float[][] centroids)
+    {
+        float[] matrix = new float[centroids.length * dimension];
+        for (int c = 0; c < centroids.length; c++) {
+            if (centroids[c].length != dimension) {
+                throw new IllegalArgumentException("centroid " + c + " has " + centroids[c].length + " values, expected " + dimension);
+            }
+            System.arraycopy(centroids[c], 0, matrix, c * dimension, dimension);
+        }
+        return matrix;
+    }
+
+    /** Centroids dimension-major (component j of every centroid contiguous), with their squared norms: the local k-means of a cell. */
     private static final class Centroids
             implements Serializable
     {
@@ -294,12 +313,12 @@ public final class IvfQuantiser
 
     public int lists()
     {
-        return lists.count;
+        return listCount;
     }
 
     public int cells()
     {
-        return cells.count;
+        return cellCount;
     }
 
     /** The cell whose lists include {@code list}. */
@@ -326,63 +345,88 @@ public final class IvfQuantiser
      */
     public int[] nearest(float[] vector, int probes)
     {
-        int wanted = Math.min(probes, lists.count);
-        if (cells.count == 1 || wanted == lists.count) {
-            float[] all = new float[lists.count];
-            lists.distances(vector, 0, lists.count, all, 0);
-            return smallest(all, null, all.length, wanted);
-        }
-        float[] cellDistances = new float[cells.count];
-        cells.distances(vector, 0, cells.count, cellDistances, 0);
-        int[] nearestCells;
-        int candidates;
-        int visit = Math.min(coarseProbes, cells.count);
-        while (true) {
-            nearestCells = smallest(cellDistances, null, cells.count, visit);
-            candidates = 0;
-            for (int cell : nearestCells) {
-                candidates += cellStarts[cell + 1] - cellStarts[cell];
-            }
-            if (candidates >= wanted || visit == cells.count) {
-                break;
-            }
-            visit = Math.min(cells.count, visit * 2);
-        }
-        float[] distances = new float[candidates];
-        int[] ids = new int[candidates];
-        int at = 0;
-        for (int cell : nearestCells) {
-            int from = cellStarts[cell];
-            int to = cellStarts[cell + 1];
-            lists.distances(vector, from, to, distances, at);
-            for (int list = from; list < to; list++) {
-                ids[at++] = list;
-            }
-        }
-        return smallest(distances, ids, candidates, wanted);
+        return nearest(vector, 1, probes)[0];
     }
 
-    /** The {@code wanted} smallest of distances[0..count) (insertion into a small sorted array), as ids[i] (or i when ids is null). */
-    private static int[] smallest(float[] distances, int[] ids, int count, int wanted)
+    /**
+     * {@link #nearest(float[], int)} of the {@code count} vectors of a row-major batch, scored with
+     * the block kernel: the batch against every cell, then, cell by cell, the vectors that visit
+     * a cell against its lists.
+     */
+    public int[][] nearest(float[] vectors, int count, int probes)
     {
-        int[] nearest = new int[wanted];
-        float[] best = new float[wanted];
-        int size = 0;
-        for (int i = 0; i < count; i++) {
-            float distance = distances[i];
-            if (size == wanted && distance >= best[size - 1]) {
-                continue;
+        Router router = router();
+        int wanted = Math.min(probes, listCount);
+        BlockKernel.Heaps heaps = router.lists.heaps(count, wanted);
+        int[][] visiting = new int[cellCount][count];
+        int[] visitors = new int[cellCount];
+        if (cellCount == 1 || wanted == listCount) {
+            for (int cell = 0; cell < cellCount; cell++) {
+                for (int q = 0; q < count; q++) {
+                    visiting[cell][visitors[cell]++] = q;
+                }
             }
-            int position = size == wanted ? size - 1 : size++;
-            while (position > 0 && best[position - 1] > distance) {
-                best[position] = best[position - 1];
-                nearest[position] = nearest[position - 1];
-                position--;
+        }
+        else {
+            int[][] cellOrder = new int[count][];
+            BlockKernel.Heaps cells = router.cells.search(vectors, null, count, cellCount);
+            for (int q = 0; q < count; q++) {
+                cellOrder[q] = cells.sortedIndices(q);
+                int visit = Math.min(coarseProbes, cellCount);
+                while (true) {
+                    int candidates = 0;
+                    for (int n = 0; n < visit; n++) {
+                        candidates += cellStarts[cellOrder[q][n] + 1] - cellStarts[cellOrder[q][n]];
+                    }
+                    if (candidates >= wanted || visit == cellCount) {
+                        break;
+                    }
+                    visit = Math.min(cellCount, visit * 2);
+                }
+                for (int n = 0; n < visit; n++) {
+                    int cell = cellOrder[q][n];
+                    visiting[cell][visitors[cell]++] = q;
+                }
             }
-            best[position] = distance;
-            nearest[position] = ids == null ? i : ids[i];
+        }
+        for (int cell = 0; cell < cellCount; cell++) {
+            if (visitors[cell] > 0) {
+                router.lists.search(heaps, vectors, null, visiting[cell], visitors[cell], cell);
+            }
+        }
+        int[][] nearest = new int[count][];
+        for (int q = 0; q < count; q++) {
+            nearest[q] = heaps.sortedIndices(q);
         }
         return nearest;
+    }
+
+    private Router router()
+    {
+        Router built = router;
+        if (built == null) {
+            built = new Router(new BlockKernel(PanelKernel.fastest(), null, cellCentroids, halfSquaredNorms(cellCentroids), new int[] {0, cellCount}, dimension),
+                    new BlockKernel(PanelKernel.fastest(), null, listCentroids, halfSquaredNorms(listCentroids), cellStarts, dimension));
+            router = built;
+        }
+        return built;
+    }
+
+    /** Centroids packed for the block kernel, each scored as q.c - |c|^2 / 2 (highest: nearest); the lists' kernel has one list per cell. */
+    private record Router(BlockKernel cells, BlockKernel lists) {}
+
+    private float[] halfSquaredNorms(float[] centroids)
+    {
+        float[] half = new float[centroids.length / dimension];
+        for (int c = 0; c < half.length; c++) {
+            double squares = 0;
+            for (int j = 0; j < dimension; j++) {
+                double value = centroids[c * dimension + j];
+                squares += value * value;
+            }
+            half[c] = (float) (squares / 2);
+        }
+        return half;
     }
 
     private static float[][] toFloats(org.apache.spark.mllib.linalg.Vector[] centers, int dimension)

@@ -11,7 +11,7 @@ import java.util.List;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.CoGroupFunction;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -19,7 +19,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -143,14 +142,23 @@ public final class IvfSearch
         }
     }
 
+    private static final StructType ASSIGNED = new StructType()
+            .add("listing_id", DataTypes.StringType, false)
+            .add("vector", DataTypes.BinaryType, false)
+            .add("list", DataTypes.IntegerType, false);
+
+    /** Vectors routed together: the quantiser scores a batch against its centroids with the block kernel. */
+    static final int ROUTING_BATCH = 1024;
+
     /** Assigns every genuine vector ({@code listing_id}, binary {@code vector}) to its list and block. */
     public static Index index(SparkSession spark, Dataset<Row> genuine, IvfQuantiser quantiser, int maxListSize)
     {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<IvfQuantiser> shared = context.broadcast(quantiser);
-        Dataset<Row> assigned = genuine.select(col("listing_id"), col("vector"),
-                        udf((UDF1<byte[], Integer>) bytes -> shared.value().nearest(Vectors.fromBytes(bytes)), DataTypes.IntegerType)
-                                .apply(col("vector")).as("list"))
+        int dimension = quantiser.dimension();
+        Dataset<Row> assigned = genuine.select("listing_id", "vector")
+                .mapPartitions((MapPartitionsFunction<Row, Row>) rows -> routed(rows, dimension, (batch, count) -> shared.value().nearest(batch, count, 1),
+                        (row, lists) -> List.of(RowFactory.create(row.getString(0), row.get(1), lists[0]))), Encoders.row(ASSIGNED))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         long[] listSizes = new long[quantiser.lists()];
         for (Row row : assigned.groupBy("list").agg(count(lit(1))).collectAsList()) {
@@ -184,16 +192,15 @@ public final class IvfSearch
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<IvfQuantiser> shared = context.broadcast(index.quantiser());
         Broadcast<Layout> sharedLayout = context.broadcast(index.layout());
-        Dataset<Row> routed = queries.select("listing_id", "vector").flatMap((FlatMapFunction<Row, Row>) row -> {
-            byte[] bytes = (byte[]) row.get(1);
-            int[] lists = shared.value().nearest(Vectors.fromBytes(bytes), probes);
-            List<Row> routes = new ArrayList<>(2);
-            for (java.util.Map.Entry<Integer, List<Integer>> route : sharedLayout.value().route(lists).entrySet()) {
-                routes.add(RowFactory.create((long) route.getKey(), row.getString(0), bytes, encode(route.getValue())));
-            }
-            return routes.iterator();
-        }, Encoders.row(ROUTED));
         int dimension = index.quantiser().dimension();
+        Dataset<Row> routed = queries.select("listing_id", "vector").mapPartitions((MapPartitionsFunction<Row, Row>) rows -> routed(rows, dimension,
+                (batch, count) -> shared.value().nearest(batch, count, probes), (row, lists) -> {
+                    List<Row> routes = new ArrayList<>(2);
+                    for (java.util.Map.Entry<Integer, List<Integer>> route : sharedLayout.value().route(lists).entrySet()) {
+                        routes.add(RowFactory.create((long) route.getKey(), row.getString(0), row.get(1), encode(route.getValue())));
+                    }
+                    return routes;
+                }), Encoders.row(ROUTED));
         int partitions = partitions(spark, (long) (queryCount * routesPerQuery * (dimension * Float.BYTES + 64.0)));
         Column key = col("block");
         return routed.repartition(partitions, key).groupBy(key).as(Encoders.LONG(), Encoders.row(ROUTED))
@@ -201,6 +208,63 @@ public final class IvfSearch
                         (CoGroupFunction<Long, Row, Row, Row>) (block, blockQueries, blockGenuine) ->
                                 scoreBlock(blockQueries, blockGenuine, dimension, k),
                         Encoders.row(NeighborRows.PARTIAL));
+    }
+
+    /** The quantiser's routing of a row-major batch of {@code count} vectors: the lists of each. */
+    interface Router
+    {
+        int[][] route(float[] batch, int count);
+    }
+
+    /** The rows made of an input row and its lists. */
+    interface Emitter
+    {
+        List<Row> emit(Row row, int[] lists);
+    }
+
+    /**
+     * Rows ({@code listing_id}, binary {@code vector}, ...) routed {@link #ROUTING_BATCH} at a time,
+     * lazily: each batch's rows, with the lists the router gives them, become the emitter's rows.
+     */
+    static Iterator<Row> routed(Iterator<Row> rows, int dimension, Router router, Emitter emitter)
+    {
+        return new Iterator<>()
+        {
+            private final float[] batch = new float[ROUTING_BATCH * dimension];
+            private final Row[] inputs = new Row[ROUTING_BATCH];
+            private final List<Row> ready = new ArrayList<>();
+            private int position;
+
+            @Override
+            public boolean hasNext()
+            {
+                while (position == ready.size() && rows.hasNext()) {
+                    ready.clear();
+                    position = 0;
+                    int count = 0;
+                    while (count < ROUTING_BATCH && rows.hasNext()) {
+                        Row row = rows.next();
+                        Vectors.copyInto((byte[]) row.get(1), batch, count, dimension);
+                        inputs[count++] = row;
+                    }
+                    int[][] lists = router.route(batch, count);
+                    for (int i = 0; i < count; i++) {
+                        ready.addAll(emitter.emit(inputs[i], lists[i]));
+                        inputs[i] = null;
+                    }
+                }
+                return position < ready.size();
+            }
+
+            @Override
+            public Row next()
+            {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return ready.get(position++);
+            }
+        };
     }
 
     static byte[] encode(List<Integer> lists)
