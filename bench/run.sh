@@ -6,9 +6,11 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 CLASS="$1"; shift
-./mvnw -B -q -DskipTests install -pl bench -am >&2
+# One reactor build of the bench module and the modules it needs, with its classpath pointing at their
+# target/ jars: nothing is read from or installed into the local Maven repository, which other
+# worktrees share (a fresh clone needs only Maven Central).
+./mvnw -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime -pl bench -am >&2
 CP_FILE="$ROOT/bench/target/classpath.txt"
-./mvnw -B -q -pl bench dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >&2
 OPENS=$(sed -n 's/.*<spark.add-opens>\(.*\)<\/spark.add-opens>.*/\1/p' "$ROOT/pom.xml")
 export SPARK_LOCAL_IP=127.0.0.1
 exec java $OPENS ${BENCH_JAVA_OPTS:--Xmx6g} -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \

@@ -7,8 +7,10 @@ import static org.apache.spark.sql.functions.udf;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSH;
 import org.apache.spark.ml.feature.BucketedRandomProjectionLSHModel;
@@ -25,31 +27,33 @@ import org.apache.spark.storage.StorageLevel;
 import dev.sparkjobs.api.SampleDataGenerator;
 import dev.sparkjobs.similarity.AnnQuality;
 import dev.sparkjobs.similarity.AnnSettings;
+import dev.sparkjobs.similarity.ExactSearch;
 import dev.sparkjobs.similarity.IvfQuantiser;
 import dev.sparkjobs.similarity.IvfSearch;
 import dev.sparkjobs.similarity.NeighborRows;
 import dev.sparkjobs.similarity.SampleListings;
 import dev.sparkjobs.similarity.SimilarityKeys;
+import dev.sparkjobs.similarity.TopK;
 import dev.sparkjobs.similarity.Vectors;
 
 /**
- * Top-10 nearest genuine listings for every listing, side by side on generated 128-d listings:
- * the job's IVF search, exact blocked brute force (the same block kernel with one list cut into
- * chunks of {@value #EXACT_CHUNK}, so every query meets every genuine chunk) and MLlib
- * BucketedRandomProjectionLSH.approxSimilarityJoin. Exact search and the LSH join are timed on
- * random samples of the queries (all genuine listings; the LSH sample is drawn from the exact one)
- * and extrapolated linearly to all queries; recall is measured on those samples.
+ * Top-10 nearest genuine listings for every listing, side by side on generated 128-d listings, in
+ * one local Spark JVM: the job's IVF search; exact search by dense matrix multiply (netlib BLAS
+ * sgemm and the job's block kernel, each in Spark and in the same JVM without Spark: the limit);
+ * hnswlib (Java HNSW) in one JVM; MLlib BucketedRandomProjectionLSH.approxSimilarityJoin. Exact
+ * search runs on all queries unless a fraction is given (then it is timed on a random sample and
+ * extrapolated linearly); the LSH join is timed on a sample drawn from the exact queries. Recall
+ * of every method is measured against the exact neighbours.
  *
  * <pre>
  * bench/run.sh similarity.SimilarityBenchmark tune LISTINGS exactQueryFraction listSize:probes:coarseProbes...
- * bench/run.sh similarity.SimilarityBenchmark compare 200000 [probes] [lshTables] [lshBucket] [lshThreshold] [lshQueryFraction] [exactQueryFraction]
+ * bench/run.sh similarity.SimilarityBenchmark compare 200000 [probes] [lshTables] [lshBucket] [lshThreshold] [lshQueryFraction] [exactQueryFraction] [hnswEf,...]
  * </pre>
  */
 public final class SimilarityBenchmark
 {
     private static final int K = 10;
     private static final int DIMENSION = 128;
-    static final int EXACT_CHUNK = 16384;
 
     private SimilarityBenchmark() {}
 
@@ -84,11 +88,12 @@ public final class SimilarityBenchmark
             return;
         }
         if (!args[0].equals("compare")) {
-            throw new IllegalArgumentException("usage: compare LISTINGS [probes] [lshTables] [lshBucket] [lshThreshold] [lshQueryFraction] [exactQueryFraction]");
+            throw new IllegalArgumentException("usage: compare LISTINGS [probes] [lshTables] [lshBucket] [lshThreshold] [lshQueryFraction] [exactQueryFraction] [hnswEf,...]");
         }
         compare(spark, Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : SimilarityKeys.ANN_PROBES.defaultValue(), args.length > 3 ? Integer.parseInt(args[3]) : 8,
-                args.length > 4 ? Double.parseDouble(args[4]) : 0.5, args.length > 5 ? Double.parseDouble(args[5]) : 0.6,
-                args.length > 6 ? Double.parseDouble(args[6]) : 0.0005, args.length > 7 ? Double.parseDouble(args[7]) : 0.05);
+                args.length > 4 ? Double.parseDouble(args[4]) : 0.1, args.length > 5 ? Double.parseDouble(args[5]) : 1.0,
+                args.length > 6 ? Double.parseDouble(args[6]) : 0.0005, args.length > 7 ? Double.parseDouble(args[7]) : 1.0,
+                java.util.Arrays.stream((args.length > 8 ? args[8] : "50,100").split(",")).mapToInt(Integer::parseInt).toArray());
         spark.stop();
     }
 
@@ -195,13 +200,10 @@ public final class SimilarityBenchmark
         long exactQueryCount = exactQueries.count();
         long started = System.nanoTime();
         long cpu = TASK_CPU_NANOS.get();
-        IvfQuantiser single = new IvfQuantiser(DIMENSION, new float[][] {new float[DIMENSION]});
-        IvfSearch.Index blocks = IvfSearch.index(spark, data.genuine(), single, EXACT_CHUNK);
-        long routed = exactQueryCount * blocks.totalChunks();
-        Dataset<Row> exact = NeighborRows.merge(IvfSearch.search(spark, blocks, exactQueries, routed, K, 1), K,
-                IvfSearch.partitions(spark, routed * (K * 24L + 48))).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> exact = ExactBaselines.inSpark(spark, ExactBaselines.Method.KERNEL, data.genuine(), exactQueries, DIMENSION, K)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         exact.count();
-        blocks.release();
+        ExactBaselines.release();
         double exactSeconds = seconds(started);
         double exactCpu = cpuSeconds(cpu);
         System.out.printf(Locale.ROOT, "n=%d queries, %d genuine; exact on %d queries %.1f s, task CPU %.1f s (all queries extrapolated: %.1f s, "
@@ -225,9 +227,12 @@ public final class SimilarityBenchmark
     }
 
     private static void compare(SparkSession spark, int listings, int probes, int lshTables, double lshBucket, double lshThreshold,
-            double lshQueryFraction, double exactQueryFraction)
+            double lshQueryFraction, double exactQueryFraction, int[] hnswEfs)
             throws Exception
     {
+        int cores = spark.sparkContext().defaultParallelism();
+        System.out.printf(Locale.ROOT, "JVM %s, %d cores for Spark; BLAS %s; job kernel %s%n", System.getProperty("java.vm.version"), cores,
+                dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getName(), ExactSearch.kernel());
         Data data = load(spark, listings);
         long queries = data.queries().count();
         System.out.printf(Locale.ROOT, "n=%d queries, %d genuine, dim %d, k %d; load average %s%n", queries, data.genuineCount(), DIMENSION, K,
@@ -238,25 +243,70 @@ public final class SimilarityBenchmark
         double ivfSeconds = seconds(started);
         System.out.printf(Locale.ROOT, "IVF done in %.1f s; load average %s%n", ivfSeconds, loadAverage());
 
-        // Exact brute force costs queries x genuine: it is timed on a random sample of the queries (all genuine
-        // listings) and extrapolated linearly; assigning the genuine side to its chunks is timed apart, as a fixed cost.
+        // Exact search costs queries x genuine. With a fraction below 1 it runs on a random sample of the queries and is
+        // extrapolated linearly; the queries are spread over 4 partitions per core first (not timed) so that no core idles.
         Dataset<Row> exactQueries = (exactQueryFraction >= 1.0 ? data.queries() : data.queries().sample(false, exactQueryFraction, 3))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .repartition(4 * cores).persist(StorageLevel.MEMORY_AND_DISK());
         long exactQueryCount = exactQueries.count();
+        double scale = queries / (double) exactQueryCount;
+        Map<ExactBaselines.Method, Double> sparkSeconds = new EnumMap<>(ExactBaselines.Method.class);
+        Map<ExactBaselines.Method, Dataset<Row>> sparkResults = new EnumMap<>(ExactBaselines.Method.class);
+        for (ExactBaselines.Method method : ExactBaselines.Method.values()) {
+            started = System.nanoTime();
+            Dataset<Row> exact = ExactBaselines.inSpark(spark, method, data.genuine(), exactQueries, DIMENSION, K).persist(StorageLevel.MEMORY_AND_DISK());
+            exact.count();
+            double elapsed = seconds(started);
+            ExactBaselines.release();
+            sparkSeconds.put(method, elapsed * scale);
+            sparkResults.put(method, exact);
+            System.out.printf(Locale.ROOT, "exact in Spark, %s: %d queries in %.1f s (%.0fM dot products/s); load average %s%n",
+                    ExactBaselines.describe(method), exactQueryCount, elapsed, exactQueryCount * (double) data.genuineCount() / elapsed / 1e6, loadAverage());
+        }
+        Dataset<Row> exact = sparkResults.get(ExactBaselines.Method.KERNEL);
+        double blasAgreement = AnnQuality.recall(sparkResults.get(ExactBaselines.Method.BLAS), exact);
+        double ivfRecall = AnnQuality.recall(ivf.neighbors().join(exactQueries.select("listing_id"), "listing_id"), exact);
+        Map<String, Expected> expected = expected(exact);
+
+        // The same exact search in one plain JVM (vectors collected first, not timed): the limit of the machine.
+        ExactBaselines.Genuine genuine = ExactBaselines.collect(data.genuine(), DIMENSION);
+        List<Row> queryRows = exactQueries.select("listing_id", "vector").collectAsList();
+        String[] queryIds = new String[queryRows.size()];
+        float[] queryVectors = new float[queryRows.size() * DIMENSION];
+        for (int i = 0; i < queryIds.length; i++) {
+            queryIds[i] = queryRows.get(i).getString(0);
+            Vectors.copyInto((byte[]) queryRows.get(i).get(1), queryVectors, i, DIMENSION);
+        }
+        queryRows = null;
+        Map<ExactBaselines.Method, Double> jvmSeconds = new EnumMap<>(ExactBaselines.Method.class);
+        for (ExactBaselines.Method method : ExactBaselines.Method.values()) {
+            started = System.nanoTime();
+            ExactBaselines.Search search = ExactBaselines.search(method, genuine.ids(), genuine.vectors(), DIMENSION);
+            List<List<TopK.Neighbor>> found = ExactBaselines.inOneJvm(search, queryVectors, queryIds, DIMENSION, K, cores);
+            double elapsed = seconds(started);
+            jvmSeconds.put(method, elapsed * scale);
+            System.out.printf(Locale.ROOT, "exact in one JVM (%d threads), %s: %d queries in %.1f s (%.0fM dot products/s), agreement with exact in Spark %.4f; "
+                            + "load average %s%n", cores, ExactBaselines.describe(method), exactQueryCount, elapsed,
+                    exactQueryCount * (double) data.genuineCount() / elapsed / 1e6, recall(queryIds, found, expected), loadAverage());
+        }
+
+        // hnswlib in one JVM: build over the genuine vectors, then every sampled query at each ef.
         started = System.nanoTime();
-        IvfQuantiser single = new IvfQuantiser(DIMENSION, new float[][] {new float[DIMENSION]});
-        IvfSearch.Index blocks = IvfSearch.index(spark, data.genuine(), single, EXACT_CHUNK);
-        blocks.assigned().count();
-        double exactFixedSeconds = seconds(started);
-        long routed = exactQueryCount * blocks.totalChunks();
-        Dataset<Row> exact = NeighborRows.merge(IvfSearch.search(spark, blocks, exactQueries, routed, K, 1), K,
-                IvfSearch.partitions(spark, routed * (K * 24L + 48))).persist(StorageLevel.MEMORY_AND_DISK());
-        exact.count();
-        blocks.release();
-        double exactSampleSeconds = seconds(started);
-        double exactSeconds = exactFixedSeconds + (exactSampleSeconds - exactFixedSeconds) * queries / (double) exactQueryCount;
-        System.out.printf(Locale.ROOT, "exact on %d of %d queries done in %.1f s (%d chunks, assigning them %.1f s); load average %s%n",
-                exactQueryCount, queries, exactSampleSeconds, blocks.totalChunks(), exactFixedSeconds, loadAverage());
+        var hnsw = HnswBaseline.build(genuine, HNSW_M, HNSW_EF_CONSTRUCTION, cores);
+        double hnswBuildSeconds = seconds(started);
+        System.out.printf(Locale.ROOT, "hnswlib (M %d, efConstruction %d, %d threads): built over %d genuine in %.1f s; load average %s%n", HNSW_M,
+                HNSW_EF_CONSTRUCTION, cores, genuine.ids().length, hnswBuildSeconds, loadAverage());
+        List<String> hnswLines = new java.util.ArrayList<>();
+        for (int ef : hnswEfs) {
+            started = System.nanoTime();
+            List<List<TopK.Neighbor>> found = HnswBaseline.query(hnsw, ef, queryVectors, queryIds, DIMENSION, K, cores);
+            double elapsed = seconds(started);
+            String line = String.format(Locale.ROOT, "hnswlib ef %d: %d queries in %.1f s (all queries %.1f s), recall@10 %.4f; build + query %.1f s "
+                            + "(%.1fx the IVF time)", ef, exactQueryCount, elapsed, elapsed * scale, recall(queryIds, found, expected),
+                    hnswBuildSeconds + elapsed * scale, (hnswBuildSeconds + elapsed * scale) / ivfSeconds);
+            hnswLines.add(line);
+            System.out.println(line + "; load average " + loadAverage());
+        }
+        hnsw = null;
 
         UDF1<byte[], Vector> toVector = bytes -> {
             float[] values = Vectors.fromBytes(bytes);
@@ -292,13 +342,18 @@ public final class SimilarityBenchmark
         double lshGenuineSeconds = seconds(started);
         double lshExtrapolated = lshQueryFraction >= 1.0 ? lshSeconds
                 : lshGenuineSeconds + (lshSeconds - lshGenuineSeconds) * queries / (double) lshQueryCount;
-
-        double ivfRecall = AnnQuality.recall(ivf.neighbors().join(exactQueries.select("listing_id"), "listing_id"), exact);
         double lshRecall = AnnQuality.recall(lsh, exact.join(sampledQueries.select("listing_id"), "listing_id"));
-        System.out.printf(Locale.ROOT, "IVF (lists %d, probes %d; the job's defaults otherwise): %.1f s, recall@10 %.4f (on the %d exact queries)%n", ivf.lists(), probes,
-                ivfSeconds, ivfRecall, exactQueryCount);
-        System.out.printf(Locale.ROOT, "exact blocked brute force: %.1f s on %d queries; for all queries %s%.1f s (%.1fx the IVF time)%n",
-                exactSampleSeconds, exactQueryCount, exactQueryFraction >= 1.0 ? "" : "extrapolated linearly ", exactSeconds, exactSeconds / ivfSeconds);
+
+        String extrapolated = exactQueryFraction >= 1.0 ? "" : " (extrapolated linearly from " + exactQueryCount + " queries)";
+        System.out.println("== summary, " + queries + " queries x " + data.genuineCount() + " genuine, top-" + K);
+        System.out.printf(Locale.ROOT, "IVF (lists %d, probes %d; the job's defaults otherwise): %.1f s, recall@10 %.4f (on %d exact queries)%n", ivf.lists(),
+                probes, ivfSeconds, ivfRecall, exactQueryCount);
+        for (ExactBaselines.Method method : ExactBaselines.Method.values()) {
+            System.out.printf(Locale.ROOT, "exact, %s: in Spark %.1f s%s (%.1fx the IVF time); in one JVM %.1f s (%.1fx)%n", ExactBaselines.describe(method),
+                    sparkSeconds.get(method), extrapolated, sparkSeconds.get(method) / ivfSeconds, jvmSeconds.get(method), jvmSeconds.get(method) / ivfSeconds);
+        }
+        System.out.printf(Locale.ROOT, "exact by BLAS against exact by the block kernel: recall@10 %.4f (1 when they agree)%n", blasAgreement);
+        hnswLines.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "MLlib BucketedRandomProjectionLSH (tables %d, bucket %.2f, threshold %.2f) on %d of %d queries: %.1f s "
                         + "(hashing the genuine side alone %.1f s), recall@10 %.4f; for all queries %s%.1f s (%.1fx the IVF time)%n",
                 lshTables, lshBucket, lshThreshold, lshQueryCount, queries, lshSeconds, lshGenuineSeconds, lshRecall,
@@ -306,6 +361,38 @@ public final class SimilarityBenchmark
         System.out.printf(Locale.ROOT, "peak heap (sum of pool peaks) %.0f MiB, peak RSS %s; load average %s%n", peakHeapMiB(), peakRss(), loadAverage());
         exactQueries.unpersist();
         data.release();
+    }
+
+    static final int HNSW_M = 16;
+    static final int HNSW_EF_CONSTRUCTION = 200;
+
+    /** Per query of an exact result: its neighbours and the k-th cosine. */
+    private record Expected(int count, double threshold) {}
+
+    private static Map<String, Expected> expected(Dataset<Row> exact)
+    {
+        Map<String, Expected> expected = new java.util.HashMap<>();
+        for (Row row : exact.groupBy("listing_id").agg(org.apache.spark.sql.functions.count("rank"), org.apache.spark.sql.functions.min("cosine")).collectAsList()) {
+            expected.put(row.getString(0), new Expected((int) row.getLong(1), row.getDouble(2)));
+        }
+        return expected;
+    }
+
+    /** AnnQuality's recall@k (a neighbour counts when its cosine reaches the exact k-th cosine) of results held in memory. */
+    private static double recall(String[] queryIds, List<List<TopK.Neighbor>> found, Map<String, Expected> expected)
+    {
+        long total = 0;
+        long hits = 0;
+        for (int q = 0; q < queryIds.length; q++) {
+            Expected wanted = expected.get(queryIds[q]);
+            if (wanted == null) {
+                continue;
+            }
+            total += wanted.count();
+            long reached = found.get(q).stream().filter(neighbor -> neighbor.cosine() >= wanted.threshold() - 1e-5).count();
+            hits += Math.min(reached, wanted.count());
+        }
+        return total == 0 ? Double.NaN : (double) hits / total;
     }
 
     private static String loadAverage()

@@ -36,6 +36,45 @@ public final class ExactSearch
 
     private ExactSearch() {}
 
+    /** The dot-product kernel of this JVM (Vector API or plain Java), for logs and benchmarks. */
+    public static String kernel()
+    {
+        return PanelKernel.fastest().description();
+    }
+
+    /**
+     * An in-memory set of unit vectors searched exactly by the block kernel: one list of panels,
+     * scored a tile at a time by each batch of queries. Thread-safe: searches share the panels.
+     */
+    public static final class Reference
+    {
+        private final BlockKernel block;
+
+        /** @param vectors row-major, {@code ids.length x dimension} */
+        public Reference(String[] ids, float[] vectors, int dimension)
+        {
+            if (vectors.length != ids.length * dimension) {
+                throw new IllegalArgumentException("expected " + ids.length + " x " + dimension + " values, got " + vectors.length);
+            }
+            this.block = new BlockKernel(PanelKernel.fastest(), ids.clone(), vectors, null, new int[] {0, ids.length}, dimension);
+        }
+
+        /** The top-k of each of {@code count} queries (row-major), best first; a query never gets itself (same id). */
+        public List<List<TopK.Neighbor>> topK(float[] queries, String[] queryIds, int count, int k)
+        {
+            BlockKernel.Heaps heaps = block.search(queries, queryIds, count, k);
+            List<List<TopK.Neighbor>> result = new ArrayList<>(count);
+            for (int q = 0; q < count; q++) {
+                TopK best = new TopK(k);
+                for (int n = 0; n < heaps.size(q); n++) {
+                    best.offer(new TopK.Neighbor(block.id(heaps.index(q, n)), heaps.cosine(q, n)));
+                }
+                result.add(best.sorted());
+            }
+            return result;
+        }
+    }
+
     /** Genuine vectors of a partition scored together against every query. */
     static final int GENUINE_CHUNK = 4096;
 
