@@ -33,7 +33,7 @@ public record AnnSettings(int k, int lists, int listSize, int probes, int coarse
     /**
      * Cells a vector's lists are chosen from: the configured number, else max(8, cells / 4 rounded
      * up). With a fixed share of the cells, routing keeps its recall as the cells grow with the
-     * input (8 of 34 cells gave recall@10 0.998 at 200k listings, 8 of 76 only 0.98 at 1M).
+     * input; a fixed number loses recall there (BENCHMARKS.md, similarity-scoring at 1M).
      */
     public int coarseProbesFor(int cells)
     {

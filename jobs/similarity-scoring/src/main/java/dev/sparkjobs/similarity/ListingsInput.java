@@ -28,6 +28,7 @@ import org.apache.spark.sql.types.NumericType;
 
 import dev.sparkjobs.api.InputFormat;
 import dev.sparkjobs.api.JobContext;
+import dev.sparkjobs.api.RejectsPolicy;
 import dev.sparkjobs.errors.Errors;
 
 /**
@@ -43,7 +44,7 @@ final class ListingsInput
     private ListingsInput() {}
 
     /** The listings with typed columns, a brand key, the genuine flag and the reject reason (null for valid rows). */
-    static Checked read(JobContext context, int configuredDimension, double maxRejectFraction)
+    static Checked read(JobContext context, int configuredDimension, RejectsPolicy rejects)
     {
         Dataset<Row> raw = context.readInput(LISTINGS, InputFormat.AUTO);
         String key = "input." + LISTINGS;
@@ -70,7 +71,7 @@ final class ListingsInput
                         input_file_name().as("source_file"))
                 .filter(col("listed_at").isNull().or(col("listed_at").lt(lit(endOfDay))));
 
-        int dimension = dimension(listings, configuredDimension, maxRejectFraction, key);
+        int dimension = dimension(listings, configuredDimension, rejects, key);
 
         Dataset<Row> authorized = context.readInput(AUTHORIZED_SELLERS, InputFormat.AUTO);
         List<String> authorizedColumns = List.of(authorized.columns());
@@ -140,7 +141,7 @@ final class ListingsInput
      * length are rejects while they are few; when they exceed the reject fraction the input mixes
      * embedding models, which is an error naming the dimensions and an example listing.
      */
-    private static int dimension(Dataset<Row> listings, int configured, double maxRejectFraction, String key)
+    private static int dimension(Dataset<Row> listings, int configured, RejectsPolicy rejects, String key)
     {
         List<Row> lengths = listings.where(col("embedding").isNotNull())
                 .groupBy(size(col("embedding")).as("length"))
@@ -154,7 +155,7 @@ final class ListingsInput
         int expected = configured > 0 ? configured : modal.getInt(0);
         long matching = lengths.stream().filter(row -> row.getInt(0) == expected).mapToLong(row -> row.getLong(1)).sum();
         long other = total - matching;
-        if (other > 0 && (double) other / total > maxRejectFraction) {
+        if (!rejects.tolerates(other, total)) {
             Row found = lengths.stream().filter(row -> row.getInt(0) != expected)
                     .max(Comparator.comparingLong(row -> row.getLong(1))).orElseThrow();
             int foundLength = found.getInt(0);

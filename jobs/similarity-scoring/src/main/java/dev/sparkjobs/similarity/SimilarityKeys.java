@@ -3,6 +3,7 @@ package dev.sparkjobs.similarity;
 import java.util.List;
 
 import dev.sparkjobs.api.ConfigKey;
+import dev.sparkjobs.api.RejectsPolicy;
 
 /** The configuration keys of similarity-scoring, relative to the job. */
 public final class SimilarityKeys
@@ -68,8 +69,7 @@ public final class SimilarityKeys
     public static final ConfigKey<Double> SCORE_THRESHOLD = ConfigKey.ofDouble("score.threshold", 0.8,
             "A listing is flagged when its score is at least this").withRange(0.0, 1.0);
 
-    public static final ConfigKey<Double> REJECTS_MAX_FRACTION = ConfigKey.ofDouble("rejects.max-fraction", 0.05,
-            "The run fails (exit 3) when more than this fraction of the listings is rejected").withRange(0.0, 1.0);
+    public static final ConfigKey<Double> REJECTS_MAX_FRACTION = RejectsPolicy.key(0.05);
 
     private SimilarityKeys() {}
 

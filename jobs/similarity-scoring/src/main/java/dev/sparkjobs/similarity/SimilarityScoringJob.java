@@ -20,8 +20,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.storage.StorageLevel;
 
+import dev.sparkjobs.api.AggregateCounts;
 import dev.sparkjobs.api.ConfigKey;
 import dev.sparkjobs.api.InputSpec;
 import dev.sparkjobs.api.Job;
@@ -29,7 +29,6 @@ import dev.sparkjobs.api.JobContext;
 import dev.sparkjobs.api.JobOutputs;
 import dev.sparkjobs.api.SampleDataGenerator;
 import dev.sparkjobs.api.TableSpec;
-import dev.sparkjobs.errors.Errors;
 
 /**
  * Finds, for every listing, its nearest genuine listings by embedding (approximate top-k with an
@@ -85,31 +84,27 @@ public final class SimilarityScoringJob
     public JobOutputs run(JobContext context)
     {
         SparkSession spark = context.spark();
-        AnnSettings ann = AnnSettings.from(context.config());
-        ScoreFormula formula = ScoreFormula.from(context.config());
-        double maxRejectFraction = context.config().get(SimilarityKeys.REJECTS_MAX_FRACTION);
+        SimilaritySettings settings = SimilaritySettings.from(context.config());
+        AnnSettings ann = settings.ann();
         Column runDate = lit(Date.valueOf(context.logicalDate())).as("run_date");
         JobOutputs.Builder outputs = JobOutputs.builder();
 
         ListingsInput.Checked checked;
         try (var step = context.step("read listings and check the embedding dimension")) {
-            checked = ListingsInput.read(context, context.config().get(SimilarityKeys.EMBEDDING_DIMENSION), maxRejectFraction);
+            checked = ListingsInput.read(context, settings.embeddingDimension(), settings.rejects());
         }
-        Dataset<Row> listings = checked.listings()
+        Dataset<Row> listings = context.persist(checked.listings()
                 .withColumn("vector", when(col("reject_reason").isNull(), normalise().apply(col("embedding"))))
-                .drop("embedding")
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .drop("embedding"));
         Row counts;
         try (var step = context.step("validate listings")) {
             counts = listings.agg(count(lit(1)), count(col("reject_reason")),
                     sum(when(col("reject_reason").isNull().and(col("genuine")), 1L).otherwise(0L))).first();
         }
-        long total = counts.getLong(0);
-        long rejected = counts.getLong(1);
-        long genuineCount = counts.isNullAt(2) ? 0 : counts.getLong(2);
-        if (total > 0 && (double) rejected / total > maxRejectFraction) {
-            throw Errors.tooManyRejects(NAME, "input." + ListingsInput.LISTINGS, rejected, total, maxRejectFraction);
-        }
+        long total = AggregateCounts.at(counts, 0);
+        long rejected = AggregateCounts.at(counts, 1);
+        long genuineCount = AggregateCounts.at(counts, 2);
+        settings.rejects().check(NAME, "input." + ListingsInput.LISTINGS, rejected, total);
         outputs.table(SimilarityTables.SIMILARITY_REJECTS.name(), listings.where(col("reject_reason").isNotNull())
                 .select(runDate, col("listing_id"), col("seller_id"), col("reject_reason").as("reason"), col("reject_detail").as("detail")));
         if (rejected > 0) {
@@ -142,9 +137,8 @@ public final class SimilarityScoringJob
                 // Each query is shipped to the blocks of its probed lists: about 2 (a cell's lists share blocks).
                 double routes = Math.min(2.0, Math.min(ann.probes(), index.totalChunks()));
                 int mergePartitions = IvfSearch.partitions(spark, (long) (queried * routes * (ann.k() * 24L + 48)));
-                neighbors = NeighborRows.merge(IvfSearch.search(spark, index, valid.select("listing_id", "vector"), queried, ann.k(), ann.probes(),
-                                        routes), ann.k(), mergePartitions)
-                        .persist(StorageLevel.MEMORY_AND_DISK());
+                neighbors = context.persist(NeighborRows.merge(IvfSearch.search(spark, index, valid.select("listing_id", "vector"), queried, ann.k(),
+                        ann.probes(), routes), ann.k(), mergePartitions));
                 neighbors.count();
             }
             index.release();
@@ -162,8 +156,8 @@ public final class SimilarityScoringJob
                     quality.sampleQueries(), ann.minRecall(), ann.probes(), ann.coarseProbes() > 0 ? String.valueOf(ann.coarseProbes()) : "0, automatic", quality.lists()));
         }
 
-        Dataset<Row> scores = FraudScores.score(valid, neighbors, formula, new MinHash(context.config().get(SimilarityKeys.TITLE_MINHASH_FUNCTIONS),
-                MINHASH_SEED)).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> scores = context.persist(FraudScores.score(valid, neighbors, settings.formula(),
+                new MinHash(settings.titleMinHashFunctions(), MINHASH_SEED)));
         long flagged;
         try (var step = context.step("score listings of unauthorized sellers")) {
             flagged = scores.where(col("flagged")).count();

@@ -30,8 +30,14 @@ public record RejectsPolicy(double maxFraction)
     /** Fails the run when more than the tolerated share of {@code total} rows of input {@code inputKey} was rejected. */
     public void check(String job, String inputKey, long rejected, long total)
     {
-        if (total > 0 && rejected > maxFraction * total) {
+        if (!tolerates(rejected, total)) {
             throw Errors.tooManyRejects(job, inputKey, rejected, total, maxFraction);
         }
+    }
+
+    /** Whether {@code rejected} of {@code total} rows is a share this policy tolerates (no rows: always). */
+    public boolean tolerates(long rejected, long total)
+    {
+        return total == 0 || rejected <= maxFraction * total;
     }
 }

@@ -3,68 +3,14 @@ package dev.sparkjobs.similarity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-/** The pure-Java pieces: MinHash against exact Jaccard, shingles, the bounded heap, the quantiser. */
-class UnitsTest
+/** The pure-Java pieces of the IVF index: the bounded heap, vectors, the two-level quantiser, the block layout and exact top-k in a block. */
+class IvfIndexTest
 {
-    private static double exactJaccard(Set<String> left, Set<String> right)
-    {
-        Set<String> union = new HashSet<>(left);
-        union.addAll(right);
-        Set<String> intersection = new HashSet<>(left);
-        intersection.retainAll(right);
-        return (double) intersection.size() / union.size();
-    }
-
-    @Test
-    void minHashEstimatesJaccardWithinFiveStandardErrors()
-    {
-        MinHash minHash = new MinHash(256, 99);
-        Random random = new Random(5);
-        String[] words = {"acme", "trail", "runner", "sneakers", "black", "size", "42", "new", "original", "sale", "best", "price"};
-        double totalError = 0;
-        int pairs = 300;
-        for (int i = 0; i < pairs; i++) {
-            String left = sentence(random, words);
-            String right = random.nextBoolean() ? left.substring(0, left.length() / 2) + sentence(random, words) : sentence(random, words);
-            Set<String> leftShingles = TitleShingles.of(left);
-            Set<String> rightShingles = TitleShingles.of(right);
-            double exact = exactJaccard(leftShingles, rightShingles);
-            double estimate = MinHash.estimate(minHash.signature(leftShingles), minHash.signature(rightShingles));
-            // Standard error of the estimate: sqrt(J (1 - J) / 256) <= 0.031; 5 of them, plus one position of rounding.
-            double tolerance = 5 * Math.sqrt(exact * (1 - exact) / 256) + 1.0 / 256;
-            assertThat(estimate).as("'%s' vs '%s' (exact %s)", left, right, exact).isCloseTo(exact, within(tolerance));
-            totalError += Math.abs(estimate - exact);
-        }
-        assertThat(totalError / pairs).as("mean absolute error, expected about 0.8 * 0.031 at most").isLessThan(0.03);
-    }
-
-    private static String sentence(Random random, String[] words)
-    {
-        StringBuilder sentence = new StringBuilder();
-        for (int i = 0; i < 3 + random.nextInt(5); i++) {
-            sentence.append(words[random.nextInt(words.length)]).append(' ');
-        }
-        return sentence.toString().trim();
-    }
-
-    @Test
-    void titlesAreNormalisedBeforeShingling()
-    {
-        assertThat(TitleShingles.normalise("  Crème-BRÛLÉE!!  Pot ")).isEqualTo("creme brulee pot");
-        assertThat(TitleShingles.of("Abc")).containsExactly("abc");
-        assertThat(TitleShingles.of("abcdefg")).containsExactly("abcde", "bcdef", "cdefg");
-        assertThat(TitleShingles.of(" ?! ")).isEmpty();
-        assertThat(new MinHash(16, 1).titleSimilarity("Acme Runner", "ACME runner!")).as("same after normalising").isEqualTo(1.0);
-        assertThat(new MinHash(16, 1).titleSimilarity("Acme", null)).isNull();
-    }
-
     @Test
     void topKKeepsTheBestAndBreaksTiesById()
     {
@@ -166,50 +112,6 @@ class UnitsTest
         // squared distances from (0.96, 0.28): list 0: 0.16, list 3: 0.2234, list 1: 1.44, list 2: 3.84
         assertThat(quantiser.nearest(new float[] {0.96f, 0.28f}, 3)).containsExactly(0, 3, 1);
         assertThat(quantiser.nearest(new float[] {0.96f, 0.28f}, 10)).containsExactly(0, 3, 1, 2);
-    }
-
-    @Test
-    void defaultsArePinned()
-    {
-        assertThat(SimilarityKeys.K.defaultValue()).isEqualTo(10);
-        assertThat(SimilarityKeys.ANN_LISTS.defaultValue()).as("0: genuine / ann.list-size").isZero();
-        assertThat(SimilarityKeys.ANN_PROBES.defaultValue()).isEqualTo(8);
-        assertThat(SimilarityKeys.ANN_LIST_SIZE.defaultValue()).isEqualTo(128);
-        assertThat(SimilarityKeys.ANN_COARSE_PROBES.defaultValue()).as("coarse probes: automatic").isZero();
-        AnnSettings automatic = AnnSettings.defaults(128, 8, 0);
-        assertThat(automatic.coarseProbesFor(10)).as("10 cells: at least 8").isEqualTo(8);
-        assertThat(automatic.coarseProbesFor(34)).as("34 cells: ceil(34 / 4)").isEqualTo(9);
-        assertThat(automatic.coarseProbesFor(76)).as("76 cells: 76 / 4").isEqualTo(19);
-        assertThat(AnnSettings.defaults(128, 8, 5).coarseProbesFor(76)).as("configured").isEqualTo(5);
-        assertThat(SimilarityKeys.ANN_KMEANS_ITERATIONS.defaultValue()).isEqualTo(3);
-        assertThat(SimilarityKeys.ANN_QUALITY_SAMPLE.defaultValue()).isEqualTo(500);
-        assertThat(SimilarityKeys.ANN_KMEANS_INIT.defaultValue()).isEqualTo("random");
-        assertThat(SimilarityKeys.ANN_MIN_RECALL.defaultValue()).isEqualTo(0.95);
-        assertThat(SimilarityKeys.SCORE_THRESHOLD.defaultValue()).isEqualTo(0.8);
-        assertThat(SimilarityKeys.REJECTS_MAX_FRACTION.defaultValue()).isEqualTo(0.05);
-        assertThat(List.of(SimilarityKeys.WEIGHT_EMBEDDING.defaultValue(), SimilarityKeys.WEIGHT_TITLE.defaultValue(),
-                SimilarityKeys.WEIGHT_PRICE.defaultValue())).containsExactly(0.45, 0.20, 0.35);
-        assertThat(SimilarityKeys.all()).hasSize(25);
-    }
-
-    @Test
-    void defaultListsKeepAboutListSizeVectorsPerListInSqrtCells()
-    {
-        AnnSettings defaults = AnnSettings.defaults(128, 8, 4);
-        // 149,700 / 128 = 1,169.5 -> 1,170 lists; sqrt(1,170) = 34.2 -> 34 cells
-        assertThat(defaults.listsFor(149_700)).isEqualTo(1170);
-        assertThat(AnnSettings.cellsFor(1170)).isEqualTo(34);
-        // 750,000 / 128 = 5,859.4 -> 5,859 lists; sqrt = 76.5 -> 77 cells
-        assertThat(defaults.listsFor(750_000)).isEqualTo(5859);
-        assertThat(AnnSettings.cellsFor(5859)).isEqualTo(77);
-        // fewer genuine listings than a list: one list, one cell
-        assertThat(defaults.listsFor(100)).as("100 / 128 rounds to 1").isEqualTo(1);
-        assertThat(defaults.listsFor(0)).as("at least one list").isEqualTo(1);
-        assertThat(AnnSettings.cellsFor(1)).isEqualTo(1);
-        // a configured number wins, but never more lists than vectors
-        AnnSettings configured = new AnnSettings(10, 40, 128, 8, 4, 5000, 32, 3, "random", 42, 500, 0.95);
-        assertThat(configured.listsFor(1_000_000)).isEqualTo(40);
-        assertThat(configured.listsFor(3)).isEqualTo(3);
     }
 
     @Test
