@@ -2,24 +2,12 @@
 # defect-image-stats benchmark: generate N PNGs of SIZExSIZE once, then time the job, plain Java
 # (2 threads) and Spark's image source, each in its own JVM (peak memory per mode). Run it alone.
 #   bench/defect-image-stats.sh [N=20000] [SIZE=512] [DIR=/tmp/defect-image-bench]
-# MODES="plain job" runs only those modes. GENERATE_ONLY=1 stops after generating the data (e.g. to make it under `nice` while the machine is busy).
+# Builds what it needs first (bench/common.sh). MODES="plain job" runs only those modes. GENERATE_ONLY=1 stops after generating the data (e.g. to make it under `nice` while the machine is busy).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 N="${1:-20000}"; SIZE="${2:-512}"; DIR="${3:-/tmp/defect-image-bench}"
-cd "$ROOT"
-./mvnw -B -q -o -DskipTests install -pl jobs/defect-image-stats >&2
-CP_FILE="$ROOT/bench/target/defectimages-classpath.txt"
-./mvnw -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >&2
-# only this benchmark's class: the bench module may hold other benchmarks that do not compile right now
-CLASSES="$ROOT/bench/target/defectimages-classes"
-rm -rf "$CLASSES" && mkdir -p "$CLASSES"
-javac -d "$CLASSES" -cp "$(cat "$CP_FILE")" bench/src/main/java/dev/sparkjobs/bench/defectimages/*.java
-OPENS=$(sed -n 's/.*<spark.add-opens>\(.*\)<\/spark.add-opens>.*/\1/p' "$ROOT/pom.xml")
-export SPARK_LOCAL_IP=127.0.0.1
-bench() {
-  java $OPENS ${BENCH_JAVA_OPTS:--Xmx6g} -Dlog4j2.configurationFile="${BENCH_LOG4J:-$ROOT/conf/log4j2.properties}" \
-    -cp "$CLASSES:$(cat "$CP_FILE")" dev.sparkjobs.bench.defectimages.DefectImagesBench "$@"
-}
+bench_build
+bench() { bench_java defectimages.DefectImagesBench "$@"; }
 if [[ "$(cat "$DIR/.generated" 2>/dev/null)" != "$N $SIZE" ]]; then
   rm -rf "$DIR"
   bench generate "$DIR" "$N" "$SIZE" | grep -E '^(RESULT|Wrote)'

@@ -4,16 +4,16 @@
 # and on a local folder (our exclusive-link store vs Delta's default HDFSLogStore); then the time of
 # one commit-file write on S3Proxy with each S3 store. Results go to stdout; BENCHMARKS.md records them.
 #   bench/logstore-stress.sh [WRITERS (default 6)] [COMMITS per writer (default 25)] [WORK (default /tmp/logstore-bench)]
-# Builds the lib module and its test classes first (the stress harness and S3Proxy live there).
+# Builds what it needs first: lib/runtime with its test classes (the stress harness lives there) and
+# the modules it depends on, in one reactor, which also copies S3Proxy's jar to lib/runtime/target/s3proxy.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-./mvnw -B -q -ntp -DskipTests test-compile -pl lib -am >&2
-./mvnw -B -q -ntp generate-test-resources -pl lib >&2   # copies the S3Proxy jar to lib/target/s3proxy
-CP_FILE="$ROOT/lib/target/test-classpath.txt"
-./mvnw -B -q -ntp -pl lib dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >&2
+./mvnw -B -q -ntp -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
+  -Dmdep.includeScope=test -pl lib/runtime -am >&2
+MODULE="$ROOT/lib/runtime/target"
 OPENS=$(sed -n 's/.*<spark.add-opens>\(.*\)<\/spark.add-opens>.*/\1/p' "$ROOT/pom.xml")
 exec java $OPENS -Xmx1g -Dlog4j2.configurationFile="$ROOT/conf/log4j2-test.properties" \
-  -Dspark-jobs.s3proxy.jar="$ROOT/lib/target/s3proxy/s3proxy.jar" \
-  -cp "$ROOT/lib/target/test-classes:$ROOT/lib/target/classes:$(cat "$CP_FILE")" \
+  -Dspark-jobs.s3proxy.jar="$MODULE/s3proxy/s3proxy.jar" \
+  -cp "$MODULE/test-classes:$MODULE/classes:$(cat "$MODULE/test-classpath.txt")" \
   dev.sparkjobs.testing.LogStoreBench "$@" 2>/dev/null | grep '^RESULT'
