@@ -33,7 +33,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WORK="${SPARK_JOBS_IMAGE_TEST_DIR:-/var/tmp/spark-jobs-image-test}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 APP_JAR="$ROOT/app/target/spark-jobs.jar"
-S3PROXY_JAR="$ROOT/lib/target/s3proxy/s3proxy.jar"  # copied there by the app build (lib's test harness)
+S3PROXY_JAR="$ROOT/app/target/s3proxy/s3proxy.jar"  # copied there by the app build (app/pom.xml, execution s3proxy)
 STAND_IN="$ROOT/docker/stand-in"
 pom_property() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$STAND_IN/pom.xml" | head -1; }
 EMR_RELEASE="$(pom_property emr.release)"
