@@ -36,7 +36,8 @@
 #
 # Environment: SPARK_JOBS_IMAGE_TEST_DIR (work folder, default /var/tmp/spark-jobs-image-test; it keeps
 # the debootstrap root file systems, buildah's image storage and the logs of the last run),
-# SPARK_JOBS_IMAGE_TEST_JIT=full (both JIT compilers in the image's JVMs, see below), DEBIAN_MIRROR.
+# SPARK_JOBS_IMAGE_TEST_JIT=full (both JIT compilers in the image's JVMs, see below), DEBIAN_MIRROR,
+# SPARK_JOBS_IMAGE_REVISION (the image's revision label when the tree is not a git checkout; default: git's HEAD).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -512,12 +513,17 @@ flock -n 9 || fail "another run of $0 uses $WORK; wait for it or set SPARK_JOBS_
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-REVISION="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+REVISION="${SPARK_JOBS_IMAGE_REVISION:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
 
 install_tools
 # what an interrupted run left behind (the storage is this work folder's own)
 "${BUILDAH[@]}" rm --all >/dev/null 2>&1 || true
 "${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true
+# The root file systems first: mostly downloads and unpacking, they overlap well with a build running
+# next to this script (.ci/run runs the Maven tests meanwhile)
+for arch in "${ARCHES[@]}"; do
+  stand_in_rootfs "$arch"
+done
 build_application
 stand_in_jars
 start_s3proxy
