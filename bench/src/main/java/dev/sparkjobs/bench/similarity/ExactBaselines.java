@@ -271,23 +271,32 @@ final class ExactBaselines
         int count = queryIds.length;
         int batches = (count + QUERY_BATCH - 1) / QUERY_BATCH;
         List<List<TopK.Neighbor>> result = new ArrayList<>(java.util.Collections.nCopies(count, null));
+        forEachIndex(threads, batches, batch -> {
+            int from = batch * QUERY_BATCH;
+            int size = Math.min(QUERY_BATCH, count - from);
+            float[] rows = java.util.Arrays.copyOfRange(queries, from * dimension, (from + size) * dimension);
+            String[] ids = java.util.Arrays.copyOfRange(queryIds, from, from + size);
+            List<List<TopK.Neighbor>> found = search.topK(rows, ids, size, k);
+            for (int q = 0; q < size; q++) {
+                result.set(from + q, found.get(q));
+            }
+        });
+        return result;
+    }
+
+    /** Runs {@code body} for 0 to {@code count - 1} on {@code threads} threads, each taking the next index in turn. */
+    static void forEachIndex(int threads, int count, java.util.function.IntConsumer body)
+            throws Exception
+    {
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 workers.add(pool.submit(() -> {
-                    for (int batch = next.getAndIncrement(); batch < batches; batch = next.getAndIncrement()) {
-                        int from = batch * QUERY_BATCH;
-                        int size = Math.min(QUERY_BATCH, count - from);
-                        float[] rows = java.util.Arrays.copyOfRange(queries, from * dimension, (from + size) * dimension);
-                        String[] ids = java.util.Arrays.copyOfRange(queryIds, from, from + size);
-                        List<List<TopK.Neighbor>> found = search.topK(rows, ids, size, k);
-                        for (int q = 0; q < size; q++) {
-                            result.set(from + q, found.get(q));
-                        }
+                    for (int index = next.getAndIncrement(); index < count; index = next.getAndIncrement()) {
+                        body.accept(index);
                     }
-                    return null;
                 }));
             }
             for (Future<?> worker : workers) {
@@ -297,6 +306,5 @@ final class ExactBaselines
         finally {
             pool.shutdown();
         }
-        return result;
     }
 }

@@ -2,10 +2,6 @@ package dev.sparkjobs.bench.similarity;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.jelmerk.hnswlib.core.DistanceFunctions;
 import com.github.jelmerk.hnswlib.core.Item;
@@ -58,32 +54,16 @@ final class HnswBaseline
         index.setEf(ef);
         int count = queryIds.length;
         List<List<TopK.Neighbor>> result = new ArrayList<>(java.util.Collections.nCopies(count, null));
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                workers.add(pool.submit(() -> {
-                    for (int q = next.getAndIncrement(); q < count; q = next.getAndIncrement()) {
-                        float[] vector = java.util.Arrays.copyOfRange(queries, q * dimension, (q + 1) * dimension);
-                        TopK best = new TopK(k);
-                        for (SearchResult<Listing, Float> found : index.findNearest(vector, k + 1)) {
-                            if (!found.item().id().equals(queryIds[q])) {
-                                best.offer(found.item().id(), 1f - found.distance());
-                            }
-                        }
-                        result.set(q, best.sorted());
-                    }
-                    return null;
-                }));
+        ExactBaselines.forEachIndex(threads, count, q -> {
+            float[] vector = java.util.Arrays.copyOfRange(queries, q * dimension, (q + 1) * dimension);
+            TopK best = new TopK(k);
+            for (SearchResult<Listing, Float> found : index.findNearest(vector, k + 1)) {
+                if (!found.item().id().equals(queryIds[q])) {
+                    best.offer(found.item().id(), 1f - found.distance());
+                }
             }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-        }
-        finally {
-            pool.shutdown();
-        }
+            result.set(q, best.sorted());
+        });
         return result;
     }
 }
