@@ -3,6 +3,8 @@ package dev.sparkjobs.api;
 import java.util.List;
 import java.util.Optional;
 
+import dev.sparkjobs.api.report.JobReport;
+
 /**
  * A packaged batch job. Implementations are registered through {@link java.util.ServiceLoader}
  * ({@code META-INF/services/dev.sparkjobs.api.Job}) and must have a public no-argument constructor.
@@ -40,6 +42,12 @@ public interface Job
 
     /** Writes realistic sample inputs for {@code sample-data} and {@code demo}. */
     default Optional<SampleDataGenerator> sampleDataGenerator()
+    {
+        return Optional.empty();
+    }
+
+    /** What {@code spark-jobs report JOB} shows of the job's published tables; empty for a job without a report. */
+    default Optional<JobReport> report()
     {
         return Optional.empty();
     }

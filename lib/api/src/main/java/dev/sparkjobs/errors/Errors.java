@@ -217,6 +217,50 @@ public final class Errors
         return usage("Cannot read table: " + path + " is not a Delta table (no _delta_log). Give the table's folder, e.g. lake/cost_daily.");
     }
 
+    public static SparkJobsException emptyLake(String root)
+    {
+        return usage("Cannot query the lake: " + root + " holds no Delta table (output.root). Run a job first (bin/spark-jobs demo), "
+                + "or point output.root at the lake with --set output.root=DIR or --env NAME.");
+    }
+
+    public static SparkJobsException invalidQuery(String sparkMessage, Collection<String> tables)
+    {
+        return usage("Cannot run the query: " + sparkMessage.strip() + "\nTables of this lake, by name: " + String.join(", ", tables)
+                + ". Fix the SQL and run it again; names with characters other than letters, digits and _ go in backquotes.");
+    }
+
+    public static SparkJobsException invalidRowLimit(int limit)
+    {
+        return usage("Cannot run the query: --limit " + limit + " is not a row count. Give a number from 1 up, or --format csv|json --out FILE for every row.");
+    }
+
+    public static SparkJobsException noReport(String job, Collection<String> jobsWithReports)
+    {
+        return usage("Cannot write a report: job " + job + " has none. Jobs with a report: " + String.join(", ", jobsWithReports) + ".");
+    }
+
+    public static SparkJobsException incompleteOutputOptions(String given, String missing)
+    {
+        return usage("Cannot write the result: " + given + " needs " + missing + ". Give both --format csv|json and --out FILE, or neither to print the rows.");
+    }
+
+    public static SparkJobsException noLedger(String path)
+    {
+        return usage("Cannot list runs: there is no run ledger at " + path + " (no run has written this lake yet). "
+                + "Run a job first, or point output.root at the lake with --set output.root=DIR or --env NAME.");
+    }
+
+    public static SparkJobsException notAQuery(String statement)
+    {
+        return usage("Cannot run the statement: sql only reads the lake, and " + statement + " would change it or the session. "
+                + "Use SELECT (or WITH, SHOW, DESCRIBE, EXPLAIN); jobs change tables through spark-jobs run.");
+    }
+
+    public static SparkJobsException invalidRunStatus(String status, Collection<String> known)
+    {
+        return usage("Cannot list runs: --status " + status + " is not a run status. Use one of " + String.join(", ", known) + ".");
+    }
+
     // ---- data quality: exit 3
 
     public static SparkJobsException checksFailed(String job, String report)

@@ -38,14 +38,19 @@ final class ExportCommand
     @Override
     public Integer call()
     {
-        TableExporter.Format parsed = switch (format.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "csv" -> TableExporter.Format.CSV;
-            case "json" -> TableExporter.Format.JSON;
-            default -> throw dev.sparkjobs.errors.Errors.unsupportedExportFormat(format);
-        };
+        TableExporter.Format parsed = format(format);
         var spark = SparkSessionsForCommands.frameworkSession(cli, config.env, config.settings, "spark-jobs export");
         long rows = new TableExporter(spark).export(Locations.normalise(tablePath), parsed, out);
         cli.out().println("Exported " + rows + " rows of " + Locations.normalise(tablePath) + " to " + out.toAbsolutePath());
         return 0;
+    }
+
+    static TableExporter.Format format(String format)
+    {
+        return switch (format.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "csv" -> TableExporter.Format.CSV;
+            case "json" -> TableExporter.Format.JSON;
+            default -> throw dev.sparkjobs.errors.Errors.unsupportedExportFormat(format);
+        };
     }
 }

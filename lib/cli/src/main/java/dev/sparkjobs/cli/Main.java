@@ -43,6 +43,10 @@ public final class Main
                 .addSubcommand("sample-data", new SampleDataCommand(cli))
                 .addSubcommand("demo", new DemoCommand(cli))
                 .addSubcommand("export", new ExportCommand(cli))
+                .addSubcommand("sql", new SqlCommand(cli))
+                .addSubcommand("tables", new TablesCommand(cli))
+                .addSubcommand("runs", new RunsCommand(cli))
+                .addSubcommand("report", new ReportCommand(cli))
                 .addSubcommand("render", RenderCommand.create(cli));
         commandLine.setOut(new java.io.PrintWriter(cli.out(), true));
         commandLine.setErr(new java.io.PrintWriter(cli.err(), true));

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,6 +27,11 @@ import dev.sparkjobs.api.JobContext;
 import dev.sparkjobs.api.JobOutputs;
 import dev.sparkjobs.api.TableSpec;
 import dev.sparkjobs.api.WriteMode;
+import dev.sparkjobs.api.report.Chart;
+import dev.sparkjobs.api.report.DataTable;
+import dev.sparkjobs.api.report.JobReport;
+import dev.sparkjobs.api.report.Note;
+import dev.sparkjobs.api.report.Report;
 
 /**
  * Test-only job: events (event_date, account, amount) to per-day totals (replace-partition),
@@ -127,5 +133,28 @@ public final class DailyTotalsJob
                 .table(EVENTS_SEEN.name(), events)
                 .counter("repeat", repeat)
                 .build();
+    }
+
+    /** Total per day (bars) and per account (a table), from daily_totals; a note when nothing is published. */
+    @Override
+    public Optional<JobReport> report()
+    {
+        return Optional.of(context -> {
+            Optional<Dataset<Row>> daily = context.table(DAILY_TOTALS.name());
+            if (daily.isEmpty()) {
+                return new Report("Daily totals", "nothing published yet", List.of(new Note("empty", "No data", "Run daily-totals first.")));
+            }
+            List<Chart.Point> perDay = daily.get().groupBy("event_date").agg(sum("total").as("total")).orderBy("event_date").collectAsList().stream()
+                    .map(row -> new Chart.Point(row.getDate(0).toString(), row.getDouble(1)))
+                    .toList();
+            List<List<String>> perAccount = daily.get().groupBy("account").agg(sum("total").as("total")).orderBy("account").collectAsList().stream()
+                    .map(row -> List.of(row.getString(0), String.format(java.util.Locale.ROOT, "%.2f", row.getDouble(1))))
+                    .toList();
+            return new Report("Daily totals", perDay.size() + " days", List.of(
+                    Chart.of("total-per-day", "Total per day", "day", "total", List.of(Chart.Series.of("total", Chart.Style.BAR, perDay)))
+                            .withMarkers(List.of(new Chart.Marker(perDay.get(0).category(), "first <day>"))),
+                    new DataTable("per-account", "Total per account", List.of("account", "total"), perAccount),
+                    new Note("about", "About", "Amounts & totals <as published>.")));
+        });
     }
 }

@@ -17,8 +17,10 @@ import java.util.Optional;
 
 import org.apache.spark.sql.SparkSession;
 
+import dev.sparkjobs.api.report.Report;
 import dev.sparkjobs.config.ConfigSource;
 import dev.sparkjobs.internal.registry.JobRegistry;
+import dev.sparkjobs.internal.report.LakeReportContext;
 import dev.sparkjobs.internal.runtime.JobRunner;
 import dev.sparkjobs.internal.runtime.Progress;
 import dev.sparkjobs.internal.runtime.RunRequest;
@@ -164,5 +166,17 @@ public final class JobHarness
         JobRunner runner = new JobRunner(JobRegistry.load(), ConfigSource.locate(), new Progress(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8), Clock.systemUTC()), Clock.systemUTC());
         return new JobPreview(runner.preview(new RunRequest(job, LocalDate.parse(date), "local", Optional.empty(), arguments)));
+    }
+
+    /**
+     * The job's report ({@code spark-jobs report JOB}) built from what is published in the harness's
+     * lake, for {@code date} or, when empty, the latest date the tables hold: the numbers behind each
+     * chart, without rendering them.
+     */
+    public Report report(Optional<LocalDate> date)
+    {
+        var reported = JobRegistry.load().get(job).report()
+                .orElseThrow(() -> new IllegalStateException("Job " + job + " has no report (Job.report() is empty)"));
+        return reported.build(new LakeReportContext(spark, lake, date));
     }
 }

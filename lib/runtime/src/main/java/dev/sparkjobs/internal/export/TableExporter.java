@@ -55,21 +55,31 @@ public final class TableExporter
             throw Errors.tableNotFound(tablePath);
         }
         Dataset<Row> table = spark.read().format("delta").load(tablePath);
-        List<Column> output = new ArrayList<>();
         List<Column> order = new ArrayList<>();
         for (StructField field : table.schema().fields()) {
-            Column column = col("`" + field.name().replace("`", "``") + "`");
-            boolean nested = field.dataType() instanceof MapType || field.dataType() instanceof ArrayType || field.dataType() instanceof StructType;
-            order.add((nested ? to_json(column) : column).asc_nulls_first());
-            output.add(nested && format == Format.CSV ? to_json(column).as(field.name()) : column);
+            Column column = quoted(field);
+            order.add((isNested(field) ? to_json(column) : column).asc_nulls_first());
         }
-        Dataset<Row> sorted = table.orderBy(order.toArray(Column[]::new)).select(output.toArray(Column[]::new)).coalesce(1);
+        return write(table.orderBy(order.toArray(Column[]::new)), format, target);
+    }
+
+    /**
+     * Writes {@code rows} in their order (a query's ORDER BY, or none) to {@code target}, one file
+     * that appears complete or not at all, and returns the number of rows written.
+     */
+    public long write(Dataset<Row> rows, Format format, Path target)
+    {
+        List<Column> output = new ArrayList<>();
+        for (StructField field : rows.schema().fields()) {
+            output.add(isNested(field) && format == Format.CSV ? to_json(quoted(field)).as(field.name()) : quoted(field));
+        }
+        Dataset<Row> single = rows.select(output.toArray(Column[]::new)).coalesce(1);
 
         Path absolute = target.toAbsolutePath();
         Path staging = absolute.resolveSibling("." + absolute.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.createDirectories(absolute.getParent());
-            var writer = sorted.write()
+            var writer = single.write()
                     .option("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
                     .option("dateFormat", "yyyy-MM-dd");
             if (format == Format.CSV) {
@@ -85,7 +95,7 @@ public final class TableExporter
                         .orElseThrow(() -> new IllegalStateException("Spark wrote no part file to " + staging));
             }
             Files.move(part, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return table.count();
+            return rows.count();
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + absolute + ": " + e.getMessage(), e);
@@ -93,6 +103,16 @@ public final class TableExporter
         finally {
             deleteRecursively(staging);
         }
+    }
+
+    private static Column quoted(StructField field)
+    {
+        return col("`" + field.name().replace("`", "``") + "`");
+    }
+
+    private static boolean isNested(StructField field)
+    {
+        return field.dataType() instanceof MapType || field.dataType() instanceof ArrayType || field.dataType() instanceof StructType;
     }
 
     private static void deleteRecursively(Path folder)
