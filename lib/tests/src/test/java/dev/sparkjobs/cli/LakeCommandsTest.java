@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.sparkjobs.internal.publish.DeltaTables;
 import dev.sparkjobs.testing.CliRun;
+import dev.sparkjobs.testing.DeltaKernelRows;
 import dev.sparkjobs.testing.SharedSpark;
 import dev.sparkjobs.testing.TestFiles;
 
@@ -248,6 +249,21 @@ class LakeCommandsTest
         CliRun runs = CliRun.of("runs", "--set", "output.root=" + work.resolve("no-lake"));
         assertThat(runs.exitCode()).as(runs.transcript()).isEqualTo(2);
         assertThat(runs.err()).contains("there is no run ledger at");
+    }
+
+    @Test
+    void everyTableOpensInDeltaKernelWithTheRowsSparkReadsAndNeedsNoReaderFeature(SparkSession spark)
+    {
+        // replace-partition (daily_totals, re-run of 09-02), merge (account_totals, _runs), idempotent append (events_seen), overwrite-free smoke test
+        for (String table : List.of("_runs", "account_totals", "daily_totals", "events_seen", "smoke_test")) {
+            String path = lake + "/" + table;
+            var hadoop = spark.sparkContext().hadoopConfiguration();
+            assertThat(DeltaKernelRows.read(path, hadoop)).as("rows of %s read by Delta Kernel, against Spark's", table)
+                    .containsExactlyInAnyOrderElementsOf(DeltaKernelRows.ofSpark(spark.read().format("delta").load(path)))
+                    .isNotEmpty();
+            assertThat(DeltaKernelRows.readerProtocol(path, hadoop)).as("reader protocol of %s: any Delta reader opens it", table)
+                    .isEqualTo(new DeltaKernelRows.ReaderProtocol(1, List.of()));
+        }
     }
 
     private static int count(String text, String needle)
