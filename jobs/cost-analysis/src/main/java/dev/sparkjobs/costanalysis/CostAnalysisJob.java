@@ -21,6 +21,7 @@ import dev.sparkjobs.api.JobContext;
 import dev.sparkjobs.api.JobOutputs;
 import dev.sparkjobs.api.SampleDataGenerator;
 import dev.sparkjobs.api.TableSpec;
+import dev.sparkjobs.api.report.JobReport;
 
 /**
  * Cloud billing exports (AWS CUR 2.0 or FinOps FOCUS) to cost facts and FinOps KPIs, one billing
@@ -66,6 +67,12 @@ public final class CostAnalysisJob
     public Optional<SampleDataGenerator> sampleDataGenerator()
     {
         return Optional.of(new SampleCurGenerator());
+    }
+
+    @Override
+    public Optional<JobReport> report()
+    {
+        return Optional.of(new CostAnalysisReport());
     }
 
     @Override
