@@ -27,6 +27,7 @@ import dev.sparkjobs.api.JobOutputs;
 import dev.sparkjobs.api.SampleDataGenerator;
 import dev.sparkjobs.api.SessionConf;
 import dev.sparkjobs.api.TableSpec;
+import dev.sparkjobs.api.report.JobReport;
 
 /**
  * Inspection images and their metadata to per-image quality features and defect statistics per
@@ -80,6 +81,12 @@ public final class DefectImageStatsJob
     public Optional<SampleDataGenerator> sampleDataGenerator()
     {
         return Optional.of(new DefectImageSampleData());
+    }
+
+    @Override
+    public Optional<JobReport> report()
+    {
+        return Optional.of(new DefectImageStatsReport());
     }
 
     @Override
