@@ -29,6 +29,7 @@ import dev.sparkjobs.api.JobContext;
 import dev.sparkjobs.api.JobOutputs;
 import dev.sparkjobs.api.SampleDataGenerator;
 import dev.sparkjobs.api.TableSpec;
+import dev.sparkjobs.api.report.JobReport;
 
 /**
  * Finds, for every listing, its nearest genuine listings by embedding (approximate top-k with an
@@ -78,6 +79,12 @@ public final class SimilarityScoringJob
     public Optional<SampleDataGenerator> sampleDataGenerator()
     {
         return Optional.of(new SampleListings());
+    }
+
+    @Override
+    public Optional<JobReport> report()
+    {
+        return Optional.of(new SimilarityReport());
     }
 
     @Override
