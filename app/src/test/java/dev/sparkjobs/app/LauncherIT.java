@@ -60,6 +60,15 @@ class LauncherIT
             assertThat(demo.out()).as(demo.transcript()).contains(job + ": succeeded");
         }
         assertThat(lake.resolve("_runs/_delta_log")).as("the run ledger of the demo runs").isDirectory();
+
+        // the packaged jar draws charts (JFreeChart and JFreeSVG are in it) and queries the lake by table name
+        Path page = work.resolve("cost-analysis.html");
+        Result report = launch("report", "cost-analysis", "--out", page.toString(), "--set", "output.root=" + lake);
+        assertThat(report.exitCode()).as(report.transcript()).isZero();
+        assertThat(Files.readString(page)).as("the cost-analysis report of the demo").contains("<svg").contains("daily-cost-by-service");
+        Result sql = launch("sql", "SELECT DISTINCT job FROM _runs WHERE status = 'SUCCEEDED' ORDER BY job", "--set", "output.root=" + lake);
+        assertThat(sql.exitCode()).as(sql.transcript()).isZero();
+        assertThat(sql.out().lines().map(String::strip).toList()).as(sql.transcript()).containsAll(jobs);
     }
 
     @Test

@@ -96,6 +96,14 @@ class LakeCommandsTest
     }
 
     @Test
+    void sqlDescribeShowsTheColumnComments()
+    {
+        CliRun run = onLake("sql", "DESCRIBE daily_totals");
+        assertThat(run.exitCode()).as(run.transcript()).isZero();
+        assertThat(run.out()).as(run.transcript()).containsPattern("total +double +Sum of amounts").containsPattern("account +string +Account id");
+    }
+
+    @Test
     void sqlSaysWhenRowsAreCutOffAtTheLimit()
     {
         CliRun run = onLake("sql", "SELECT * FROM events_seen ORDER BY amount", "--limit", "2");
