@@ -22,6 +22,7 @@ public final class HtmlReport
             figure { margin: 0; } figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
             table { border-collapse: collapse; font-size: 0.9em; } th, td { padding: 4px 10px; border-bottom: 1px solid #ddd; text-align: left; }
             th { background: #f4f4f4; } td.number { text-align: right; font-variant-numeric: tabular-nums; }
+            ul.markers { font-size: 0.85em; columns: 2; color: #333; } figcaption { font-size: 0.85em; color: #666; margin-top: 0.4em; }
             .note { background: #fffbe6; border-left: 4px solid #f0c000; padding: 0.6em 1em; }
             """;
 
@@ -60,7 +61,13 @@ public final class HtmlReport
             return;
         }
         html.append("<figure class=\"chart\" data-chart=\"").append(escape(chart.id())).append("\">\n")
-                .append(SvgCharts.svg(chart)).append("\n</figure>\n");
+                .append(SvgCharts.svg(chart)).append("\n");
+        if (chart.markers().size() > SvgCharts.MAX_MARKER_LABELS) {
+            html.append("<figcaption>Marked (dashed lines):</figcaption>\n<ul class=\"markers\">\n");
+            chart.markers().forEach(marker -> html.append("<li><b>").append(escape(marker.category())).append("</b> ").append(escape(marker.label())).append("</li>\n"));
+            html.append("</ul>\n");
+        }
+        html.append("</figure>\n");
     }
 
     private static void table(StringBuilder html, DataTable table)

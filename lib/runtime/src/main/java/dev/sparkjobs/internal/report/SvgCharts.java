@@ -3,11 +3,14 @@ package dev.sparkjobs.internal.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Paint;
+import java.awt.Stroke;
 import java.awt.Rectangle;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -16,11 +19,13 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryMarker;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.DatasetRenderingOrder;
+import org.jfree.chart.plot.DefaultDrawingSupplier;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.CategoryItemRenderer;
 import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.chart.renderer.category.StackedBarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.text.TextUtils;
 import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
@@ -38,7 +43,18 @@ final class SvgCharts
 {
     static final int WIDTH = 960;
     static final int HEIGHT = 440;
+    /** More markers than this are drawn as lines only; the page lists their labels under the chart. */
+    static final int MAX_MARKER_LABELS = 3;
     private static final int MAX_HORIZONTAL_LABELS = 12;
+    /** Tableau 10: distinct for the colour-blind, and no yellow that vanishes on white. */
+    private static final Paint[] PALETTE = Stream.of(0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F, 0xB07AA1, 0xFF9DA7, 0x9C755F, 0xBAB0AC, 0xEDC948)
+            .map(Color::new).toArray(Paint[]::new);
+    private static final Color MARKER = new Color(0x333333);
+
+    static {
+        // rotated labels as SVG text, not as glyph outlines (a quarter of the page's size)
+        TextUtils.setUseDrawRotatedStringWorkaround(false);
+    }
 
     private SvgCharts() {}
 
@@ -66,6 +82,9 @@ final class SvgCharts
         plot.setRangeAxis(0, new NumberAxis(chart.valueAxis()));
         chart.rightAxis().ifPresent(label -> plot.setRangeAxis(1, new NumberAxis(label)));
         plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
+        plot.setDrawingSupplier(new DefaultDrawingSupplier(PALETTE, DefaultDrawingSupplier.DEFAULT_FILL_PAINT_SEQUENCE,
+                DefaultDrawingSupplier.DEFAULT_OUTLINE_PAINT_SEQUENCE, new Stroke[] {new BasicStroke(2.0f)},
+                DefaultDrawingSupplier.DEFAULT_OUTLINE_STROKE_SEQUENCE, DefaultDrawingSupplier.DEFAULT_SHAPE_SEQUENCE));
 
         int index = 0;
         for (Map.Entry<Group, List<Chart.Series>> group : groups(chart).entrySet()) {
@@ -80,14 +99,18 @@ final class SvgCharts
             plot.mapDatasetToRangeAxis(index, group.getKey().axis() == Chart.Axis.RIGHT ? 1 : 0);
             index++;
         }
+        boolean labelled = chart.markers().size() <= MAX_MARKER_LABELS;
         for (Chart.Marker marker : chart.markers()) {
-            CategoryMarker drawn = new CategoryMarker(marker.category(), new Color(0xD62728), new BasicStroke(1.5f));
+            CategoryMarker drawn = new CategoryMarker(marker.category(), MARKER,
+                    new BasicStroke(1.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10.0f, new float[] {4.0f, 3.0f}, 0.0f));
             drawn.setDrawAsLine(true);
-            drawn.setLabel(marker.label());
-            drawn.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-            drawn.setLabelPaint(new Color(0xD62728));
-            drawn.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-            drawn.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            if (labelled) {
+                drawn.setLabel(marker.label());
+                drawn.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+                drawn.setLabelPaint(MARKER);
+                drawn.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+                drawn.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            }
             plot.addDomainMarker(drawn, Layer.FOREGROUND);
         }
         return plot;
@@ -114,7 +137,7 @@ final class SvgCharts
         return switch (style) {
             case BAR -> bars(new BarRenderer());
             case STACKED_BAR -> bars(new StackedBarRenderer());
-            case LINE -> new LineAndShapeRenderer(true /* lines */, false /* shapes */);
+            case LINE -> new LineAndShapeRenderer(true /* lines */, true /* shapes */);
             case POINTS -> new LineAndShapeRenderer(false /* lines */, true /* shapes */);
         };
     }
