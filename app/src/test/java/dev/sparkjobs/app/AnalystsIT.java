@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
+import org.apache.commons.lang3.StringUtils;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -113,13 +113,13 @@ class AnalystsIT
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertThat(report.exitCode()).as(report.transcript()).isZero();
             String html = Files.readString(page);
-            int charts = count(html, "<figure class=\"chart\"");
+            int charts = StringUtils.countMatches(html, "<figure class=\"chart\"");
             assertThat(charts).as("charts in the %s report", job).isGreaterThanOrEqualTo(2);
             System.out.printf("report %s: %d bytes, %d charts, written in %d ms%n", job, Files.size(page), charts, millis);
 
             Browser dom = chromium(chromium, "--dump-dom", page.toUri().toString());
             assertThat(dom.exitCode()).as("chromium --dump-dom of %s: %s", job, dom.err()).isZero();
-            assertThat(count(dom.out(), "<svg")).as("SVG elements in the DOM Chromium built from the %s report", job).isEqualTo(charts);
+            assertThat(StringUtils.countMatches(dom.out(), "<svg")).as("SVG elements in the DOM Chromium built from the %s report", job).isEqualTo(charts);
             assertThat(dom.out()).as("the report's title in Chromium's DOM").contains("<h1>");
             assertThat(dom.err()).as("console messages of the %s report (it has no script, so there must be none)", job).doesNotContain("CONSOLE");
 
@@ -162,15 +162,5 @@ class AnalystsIT
             }
         }
         return (double) inked / ((long) image.getWidth() * image.getHeight());
-    }
-
-    private static int count(String text, String needle)
-    {
-        Matcher matcher = Pattern.compile(Pattern.quote(needle)).matcher(text);
-        int count = 0;
-        while (matcher.find()) {
-            count++;
-        }
-        return count;
     }
 }

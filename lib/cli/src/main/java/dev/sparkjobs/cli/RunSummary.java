@@ -22,8 +22,8 @@ final class RunSummary
             out.printf("  %-" + width + "s %12d %8d  %s/%s%n", table.table(), table.rowsWritten(), table.version(), result.outputRoot(), table.table());
         }
         out.printf(Locale.ROOT, "  read %d rows (%s), wrote %s; task time %.1f s, shuffle %s, spill %s%n",
-                result.metrics().recordsRead(), bytes(result.metrics().bytesRead()), bytes(result.metrics().bytesWritten()),
-                result.metrics().taskTimeMillis() / 1000.0, bytes(result.metrics().shuffleWriteBytes()), bytes(result.metrics().spilledBytes()));
+                result.metrics().recordsRead(), Sizes.bytes(result.metrics().bytesRead()), Sizes.bytes(result.metrics().bytesWritten()),
+                result.metrics().taskTimeMillis() / 1000.0, Sizes.bytes(result.metrics().shuffleWriteBytes()), Sizes.bytes(result.metrics().spilledBytes()));
         out.println("  steps: " + result.steps().stream()
                 .map(step -> String.format(Locale.ROOT, "%s %.1f s", step.description(), step.millis() / 1000.0))
                 .collect(Collectors.joining(" | ")));
@@ -35,20 +35,5 @@ final class RunSummary
         }
         out.println("  run ledger: " + result.outputRoot() + "/_runs");
         out.flush();
-    }
-
-    static String bytes(long bytes)
-    {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }

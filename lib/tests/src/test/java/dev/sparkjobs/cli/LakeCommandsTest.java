@@ -6,9 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import org.apache.commons.lang3.StringUtils;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -225,7 +224,7 @@ class LakeCommandsTest
         assertThat(run.exitCode()).as(run.transcript()).isZero();
         assertThat(run.out()).as(run.transcript()).contains("Wrote the daily-totals report (2 days; 1 charts, 1 tables");
         String html = Files.readString(out);
-        assertThat(count(html, "<svg")).as("one SVG per chart").isEqualTo(1);
+        assertThat(StringUtils.countMatches(html, "<svg")).as("one SVG per chart").isEqualTo(1);
         assertThat(html).contains("id='chart-total-per-day'")
                 .contains("Amounts &amp; totals &lt;as published&gt;.")
                 .as("a page that fetches nothing: no script, no link, no external source")
@@ -272,15 +271,5 @@ class LakeCommandsTest
             assertThat(DeltaKernelRows.readerProtocol(path, hadoop)).as("reader protocol of %s: any Delta reader opens it", table)
                     .isEqualTo(new DeltaKernelRows.ReaderProtocol(1, List.of()));
         }
-    }
-
-    private static int count(String text, String needle)
-    {
-        Matcher matcher = Pattern.compile(Pattern.quote(needle)).matcher(text);
-        int count = 0;
-        while (matcher.find()) {
-            count++;
-        }
-        return count;
     }
 }
