@@ -55,7 +55,7 @@ final class ReportCommand
                 registry.jobs().stream().filter(one -> one.report().isPresent()).map(Job::name).sorted().toList()));
         var logicalDate = Optional.ofNullable(date).map(Cli::parseDate);
         var lake = SparkSessionsForCommands.lake(cli, config.env, config.settings, "spark-jobs report " + job.name());
-        Report built = report.build(new LakeReportContext(lake.spark(), lake.root(), logicalDate));
+        Report built = report.build(new LakeReportContext(job.name(), lake.spark(), lake.root(), logicalDate));
         String html = HtmlReport.render(built, job.name(), cli.clock().instant());
         write(html);
         cli.out().println("Wrote the " + job.name() + " report (" + built.subtitle() + "; " + built.charts().size() + " charts, " + built.tables().size()

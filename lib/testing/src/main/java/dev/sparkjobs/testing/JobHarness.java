@@ -177,6 +177,6 @@ public final class JobHarness
     {
         var reported = JobRegistry.load().get(job).report()
                 .orElseThrow(() -> new IllegalStateException("Job " + job + " has no report (Job.report() is empty)"));
-        return reported.build(new LakeReportContext(spark, lake, date));
+        return reported.build(new LakeReportContext(job, spark, lake, date));
     }
 }

@@ -7,6 +7,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import dev.sparkjobs.api.JobContext;
+
 /** What a report reads: the job's published tables and the date the user asked about. */
 public interface ReportContext
 {
@@ -17,4 +19,7 @@ public interface ReportContext
 
     /** The {@code --date} given on the command line; without it a report shows the latest date its tables hold. */
     Optional<LocalDate> date();
+
+    /** Labels the Spark work done until the returned step is closed (Spark UI job group and description), as {@link JobContext#step} does in a run. */
+    JobContext.Step step(String description);
 }

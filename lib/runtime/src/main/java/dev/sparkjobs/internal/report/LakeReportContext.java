@@ -11,15 +11,17 @@ import org.apache.spark.sql.SparkSession;
 
 import io.delta.tables.DeltaTable;
 
+import dev.sparkjobs.api.JobContext;
 import dev.sparkjobs.api.report.ReportContext;
 import dev.sparkjobs.internal.runtime.Locations;
 
 /** A report's view of a lake: the published tables under {@code output.root}, at their current versions. */
-public record LakeReportContext(SparkSession spark, String outputRoot, Optional<LocalDate> date)
+public record LakeReportContext(String job, SparkSession spark, String outputRoot, Optional<LocalDate> date)
         implements ReportContext
 {
     public LakeReportContext
     {
+        requireNonNull(job, "job is null");
         requireNonNull(spark, "spark is null");
         requireNonNull(outputRoot, "outputRoot is null");
         requireNonNull(date, "date is null");
@@ -33,5 +35,13 @@ public record LakeReportContext(SparkSession spark, String outputRoot, Optional<
             return Optional.empty();
         }
         return Optional.of(spark.read().format("delta").load(path));
+    }
+
+    @Override
+    public JobContext.Step step(String description)
+    {
+        requireNonNull(description, "description is null");
+        spark.sparkContext().setJobGroup("report/" + job, "report " + job + ": " + description, false);
+        return () -> spark.sparkContext().clearJobGroup();
     }
 }
