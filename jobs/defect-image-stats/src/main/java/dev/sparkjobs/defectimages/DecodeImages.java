@@ -58,27 +58,29 @@ final class DecodeImages
 
     private final Broadcast<SerializableConfiguration> hadoopConfiguration;
     private final double minSharpness;
+    private final long maxPixels;
     private final int pathIndex;
     private final int maskPathIndex;
     private final int inputWidth;
 
-    private DecodeImages(Broadcast<SerializableConfiguration> hadoopConfiguration, double minSharpness, StructType input)
+    private DecodeImages(Broadcast<SerializableConfiguration> hadoopConfiguration, double minSharpness, long maxPixels, StructType input)
     {
         this.hadoopConfiguration = requireNonNull(hadoopConfiguration, "hadoopConfiguration is null");
         this.minSharpness = minSharpness;
+        this.maxPixels = maxPixels;
         this.pathIndex = input.fieldIndex(PATH);
         this.maskPathIndex = input.fieldIndex(MASK_PATH);
         this.inputWidth = input.size();
     }
 
     /** {@code catalog} needs the columns path and mask_path (nullable); the result has them and the feature columns. */
-    static Dataset<Row> apply(Dataset<Row> catalog, Broadcast<SerializableConfiguration> hadoopConfiguration, double minSharpness)
+    static Dataset<Row> apply(Dataset<Row> catalog, Broadcast<SerializableConfiguration> hadoopConfiguration, double minSharpness, long maxPixels)
     {
         StructType output = catalog.schema();
         for (var field : FEATURE_COLUMNS.fields()) {
             output = output.add(field);
         }
-        return catalog.mapPartitions(new DecodeImages(hadoopConfiguration, minSharpness, catalog.schema()), Encoders.row(output));
+        return catalog.mapPartitions(new DecodeImages(hadoopConfiguration, minSharpness, maxPixels, catalog.schema()), Encoders.row(output));
     }
 
     @Override
@@ -111,7 +113,7 @@ final class DecodeImages
         int at = inputWidth;
         LumaImage image;
         try {
-            image = ImageDecoder.decode(read(row.getString(pathIndex), configuration), buffers);
+            image = ImageDecoder.decode(read(row.getString(pathIndex), configuration), buffers, maxPixels);
         }
         catch (ImageDecodeException e) {
             values[at + 4] = e.format().orElse(null);
@@ -143,9 +145,11 @@ final class DecodeImages
             int height = (Integer) values[at + 1];
             try {
                 // into the image's buffers: the image's features are computed and its luma no longer needed
-                LumaImage mask = ImageDecoder.decode(read(maskPath, configuration), buffers);
+                LumaImage mask = ImageDecoder.decode(read(maskPath, configuration), buffers, maxPixels);
                 if (mask.width() != width || mask.height() != height) {
-                    values[at + 14] = "mask " + maskPath + " is " + mask.width() + "x" + mask.height() + " but the image is " + width + "x" + height;
+                    values[at + 14] = "mask " + maskPath + " is " + mask.width() + "x" + mask.height() + " but the image is " + width + "x" + height
+                            + ": a mask marks the image's own pixels, so it must have the image's size (another image's mask, or resized?);"
+                            + " write the mask at " + width + "x" + height;
                 }
                 else {
                     MaskFeatures defect = MaskFeatures.of(mask, buffers);

@@ -118,7 +118,8 @@ public final class DefectImageStatsJob
                 scala.reflect.ClassTag$.MODULE$.apply(SerializableConfiguration.class));
         // decoded once: every table comes from it; the framework releases it after publishing
         Dataset<Row> toDecode = catalog.filter(col(ImageCatalog.HAS_IMAGE)).drop(ImageCatalog.HAS_IMAGE);
-        Dataset<Row> decoded = context.persist(DecodeImages.apply(toDecode.repartition(decodeTasks(context, settings, inScope)), hadoop, settings.minSharpness()));
+        Dataset<Row> decoded = context.persist(DecodeImages.apply(toDecode.repartition(decodeTasks(context, settings, inScope)), hadoop, settings.minSharpness(),
+                settings.maxPixels()));
         try (var step = context.step("decode " + inScope + " images of " + day)) {
             summarise(decoded, outputs);
         }

@@ -11,13 +11,23 @@ import static org.apache.spark.sql.functions.when;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.GlobFilter;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 import dev.sparkjobs.api.JobContext;
 import dev.sparkjobs.errors.Errors;
@@ -32,6 +42,11 @@ final class ImageCatalog
     static final String MASKS = "masks";
     static final String MASK_SUFFIX = "_mask";
     static final String HAS_IMAGE = "has_image";
+
+    private static final StructType EMPTY_FILE = new StructType()
+            .add("path", DataTypes.StringType)
+            .add("modificationTime", DataTypes.TimestampType)
+            .add("length", DataTypes.LongType);
 
     private ImageCatalog() {}
 
@@ -62,13 +77,55 @@ final class ImageCatalog
         Dataset<Row> files = context.spark().read().format("binaryFile")
                 .option("recursiveFileLookup", "true")
                 .option("pathGlobFilter", glob)
-                .load(location);
+                .load(location)
+                .filter(col("length").gt(0))
+                .select(col("path"), col("modificationTime"), col("length"));
+        // Spark plans no split, hence no row, for a file of 0 bytes: without these rows an empty image would look missing
+        files = files.unionByName(context.spark().createDataFrame(emptyFiles(context.spark(), "input." + input, location, glob), EMPTY_FILE));
         Column name = regexp_extract(col("path"), "([^/]+)$", 1);
         return files.select(
                 regexp_replace(name, "\\.[^.]*$", "").as("image_id"),
                 col("path"),
                 col("length").as("file_bytes"),
                 to_date(col("modificationTime")).as("file_date"));
+    }
+
+    /**
+     * The files of 0 bytes under {@code location} that Spark's listing would select: names matching
+     * {@code glob}, nothing under or named like a hidden file (starting with "." or "_"), as Spark skips them.
+     */
+    static List<Row> emptyFiles(SparkSession spark, String key, String location, String glob)
+    {
+        Path root = new Path(location);
+        try {
+            FileSystem files = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            Path qualifiedRoot = files.makeQualified(root);
+            GlobFilter matches = new GlobFilter(glob);
+            List<Row> empty = new ArrayList<>();
+            RemoteIterator<LocatedFileStatus> listing = files.listFiles(qualifiedRoot, true);
+            while (listing.hasNext()) {
+                LocatedFileStatus file = listing.next();
+                if (file.getLen() == 0 && matches.accept(file.getPath()) && !isHidden(qualifiedRoot, file.getPath())) {
+                    empty.add(RowFactory.create(file.getPath().toString(), new Timestamp(file.getModificationTime()), 0L));
+                }
+            }
+            return empty;
+        }
+        catch (IOException e) {
+            throw Errors.inputNotFound(key, location, "cannot be listed (" + Errors.rootMessage(e) + ")");
+        }
+    }
+
+    private static boolean isHidden(Path root, Path file)
+    {
+        for (Path current = file; current != null && !current.equals(root); current = current.getParent()) {
+            String name = current.getName();
+            boolean metadata = name.startsWith("_metadata") || name.startsWith("_common_metadata");
+            if (!metadata && ((name.startsWith("_") && !name.contains("=")) || name.startsWith(".") || name.endsWith("._COPYING_"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void requireExists(SparkSession spark, String key, String location)

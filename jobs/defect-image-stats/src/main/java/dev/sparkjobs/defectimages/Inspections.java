@@ -17,6 +17,7 @@ import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 import dev.sparkjobs.api.InputFormat;
@@ -35,7 +36,8 @@ final class Inspections
     /**
      * image_id, capture_date, line_id, process_step, lot_id, camera_id, label, defect_type with
      * their declared types; a row whose captured_at is not a timestamp fails the run (nothing is
-     * published), as do rows in the run's scope with a bad step or label.
+     * published), as do rows in the run's scope with a bad step or label, and image_ids with more than one row of
+     * which one is in the run's scope.
      */
     static Dataset<Row> read(JobContext context, int maxStep)
     {
@@ -82,6 +84,18 @@ final class Inspections
         if (counts.getLong(7) > 0) {
             problems.add(counts.getLong(7) + " row(s) whose label is not ok or defect, e.g. image_id " + counts.getString(9) + " has '"
                     + counts.getString(8) + "'");
+        }
+        // an image with two rows would be joined, decoded and counted twice (on two days, when their dates differ)
+        Row duplicates = typed.filter(badId.unary_$bang())
+                .groupBy("image_id")
+                .agg(functions.count(lit(1)).as("rows"), functions.max(when(inScope, 1).otherwise(0)).as("in_scope"))
+                .filter(col("rows").gt(1).and(col("in_scope").equalTo(1)))
+                .agg(count(lit(true)), min_by(col("image_id"), col("image_id")), min_by(col("rows"), col("image_id")))
+                .first();
+        if (duplicates.getLong(0) > 0) {
+            problems.add(duplicates.getLong(0) + " image_id(s) with more than one inspection row, e.g. image_id " + duplicates.getString(1) + " has "
+                    + duplicates.getLong(2) + " rows: an image is inspected once, so its statistics would count it once per row;"
+                    + " keep one row per image_id (a file exported twice?)");
         }
         if (!problems.isEmpty()) {
             throw Errors.checksFailed(context.jobName(), "  - " + KEY + " at " + context.inputLocation(INPUT) + ": "
