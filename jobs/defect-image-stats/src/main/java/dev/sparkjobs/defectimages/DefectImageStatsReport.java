@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -64,7 +63,6 @@ public final class DefectImageStatsReport
     static final String CUMULATIVE = "cumulative %";
     static final String YIELD = "yield %";
 
-    private static final String JOB_DESCRIPTION = "spark.job.description";
     private static final String RUN_HINT = "run `spark-jobs run " + DefectImageStatsJob.NAME
             + " --date D` with input.images and input.inspections set (`spark-jobs sample-data " + DefectImageStatsJob.NAME
             + " --out DIR` writes sample inputs and prints the settings)";
@@ -287,17 +285,11 @@ public final class DefectImageStatsReport
         return Optional.empty();
     }
 
-    /** Names the report's Spark jobs in the Spark UI, then restores the caller's description. */
+    /** Names the report's Spark jobs in the Spark UI. */
     private static <T> T labelled(ReportContext context, String section, Supplier<T> work)
     {
-        SparkContext spark = context.spark().sparkContext();
-        String before = spark.getLocalProperty(JOB_DESCRIPTION);
-        spark.setJobDescription("report " + DefectImageStatsJob.NAME + ": " + section);
-        try {
+        try (var step = context.step(section)) {
             return work.get();
-        }
-        finally {
-            spark.setLocalProperty(JOB_DESCRIPTION, before);
         }
     }
 }
