@@ -6,7 +6,9 @@ import java.util.Locale;
 /** Why a listing cannot be scored, in the order they are tested. */
 public enum RejectReason
 {
+    MALFORMED_RECORD,
     MISSING_LISTING_ID,
+    DUPLICATE_LISTING_ID,
     NULL_EMBEDDING,
     WRONG_DIMENSION,
     NON_FINITE_EMBEDDING,

@@ -97,7 +97,7 @@ public final class SimilarityScoringJob
         JobOutputs.Builder outputs = JobOutputs.builder();
 
         ListingsInput.Checked checked;
-        try (var step = context.step("read listings and check the embedding dimension")) {
+        try (var step = context.step("read listings, check the embedding dimension and find duplicate listing_ids")) {
             checked = ListingsInput.read(context, settings.embeddingDimension(), settings.rejects());
         }
         Dataset<Row> listings = context.persist(checked.listings()

@@ -73,8 +73,8 @@ public final class SimilarityTables
             .column("run_date", DataTypes.DateType, "Logical date of the listings snapshot")
             .column("listing_id", DataTypes.StringType, "Rejected listing (null when the id itself is missing)")
             .column("seller_id", DataTypes.StringType, "Its seller")
-            .column("reason", DataTypes.StringType, "missing_listing_id, null_embedding, wrong_dimension, non_finite_embedding, zero_embedding, "
-                    + "missing_price or non_positive_price")
+            .column("reason", DataTypes.StringType, "malformed_record, missing_listing_id, duplicate_listing_id, null_embedding, wrong_dimension, "
+                    + "non_finite_embedding, zero_embedding, missing_price or non_positive_price")
             .column("detail", DataTypes.StringType, "What was found, e.g. 'embedding has 31 values, expected 32'")
             .partitionedBy("run_date")
             .writeMode(WriteMode.replacePartition("run_date", Granularity.DAY))

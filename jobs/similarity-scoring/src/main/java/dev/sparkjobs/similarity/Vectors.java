@@ -12,20 +12,32 @@ public final class Vectors
 {
     private Vectors() {}
 
-    /** The unit vector of {@code values}, or null when its norm is zero or not finite. */
+    /**
+     * The unit vector of {@code values}, or null when they are all zero or one is not finite. The
+     * values are first divided by the largest magnitude, so that finite values whose squares
+     * overflow (1e200) or underflow (1e-200) a double still have their direction.
+     */
     public static float[] normalised(double[] values)
     {
-        double squares = 0;
+        double largest = 0;
         for (double value : values) {
-            squares += value * value;
+            if (!Double.isFinite(value)) {
+                return null;
+            }
+            largest = Math.max(largest, Math.abs(value));
         }
-        double norm = Math.sqrt(squares);
-        if (!(norm > 0) || Double.isInfinite(norm)) {
+        if (largest == 0) {
             return null;
         }
+        double squares = 0;
+        for (double value : values) {
+            double scaled = value / largest;
+            squares += scaled * scaled;
+        }
+        double norm = Math.sqrt(squares);
         float[] unit = new float[values.length];
         for (int i = 0; i < values.length; i++) {
-            unit[i] = (float) (values[i] / norm);
+            unit[i] = (float) (values[i] / largest / norm);
         }
         return unit;
     }

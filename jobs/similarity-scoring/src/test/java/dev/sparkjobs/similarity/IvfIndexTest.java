@@ -101,6 +101,10 @@ class IvfIndexTest
         assertThat(unit).containsExactly(0.6f, 0.8f);
         assertThat(Vectors.fromBytes(Vectors.toBytes(unit))).containsExactly(0.6f, 0.8f);
         assertThat(Vectors.normalised(new double[] {0, 0})).isNull();
+        assertThat(Vectors.normalised(new double[] {3e200, 4e200})).as("squares overflow a double").containsExactly(0.6f, 0.8f);
+        assertThat(Vectors.normalised(new double[] {3e-200, 4e-200})).as("squares underflow a double").containsExactly(0.6f, 0.8f);
+        assertThat(Vectors.normalised(new double[] {1, Double.NaN})).isNull();
+        assertThat(Vectors.normalised(new double[] {1, Double.NEGATIVE_INFINITY})).isNull();
         assertThat(Vectors.dot(new float[] {1, 2, 3, 4, 5}, new float[] {5, 4, 3, 2, 1})).isEqualTo(35f);
     }
 

@@ -193,7 +193,7 @@ class SmallListingsRunTest
         assertThat(rejects).contains(
                 "X-NULL null_embedding: embedding is null",
                 "X-SHORT wrong_dimension: embedding has 3 values, expected 8",
-                "X-NAN non_finite_embedding: embedding has a null, NaN or infinite value",
+                "X-NAN non_finite_embedding: embedding value 4 of 8 is NaN",
                 "X-ZERO zero_embedding: embedding is all zeros, so it has no direction",
                 "X-NOPRICE missing_price: price is null",
                 "X-FREE non_positive_price: price = 0.0");
