@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,8 +55,6 @@ final class SimilarityReport
     static final List<String> FLAGGED_COLUMNS = List.of("listing", "seller", "brand", "best genuine match", "similarity", "price ratio",
             "score", "reasons");
     private static final String RUN_LEDGER = "_runs";
-    /** The local property setJobDescription sets (SparkContext.SPARK_JOB_DESCRIPTION is private to Spark). */
-    private static final String JOB_DESCRIPTION = "spark.job.description";
 
     @Override
     public Report build(ReportContext context)
@@ -220,17 +217,11 @@ final class SimilarityReport
         return "spark-jobs run " + SimilarityScoringJob.NAME + " --date " + date.map(LocalDate::toString).orElse("YYYY-MM-DD");
     }
 
-    /** Runs a Spark action under a job description, so the Spark UI says which part of the report it computes. */
+    /** Runs a Spark action as a labelled step, so the Spark UI says which part of the report it computes. */
     private static <T> T labelled(ReportContext context, String label, Supplier<T> action)
     {
-        SparkContext spark = context.spark().sparkContext();
-        String before = spark.getLocalProperty(JOB_DESCRIPTION);
-        spark.setJobDescription("report " + SimilarityScoringJob.NAME + ": " + label);
-        try {
+        try (var step = context.step(label)) {
             return action.get();
-        }
-        finally {
-            spark.setJobDescription(before);
         }
     }
 }
