@@ -85,7 +85,8 @@ final class DemoCommand
         out.println();
         out.println("Demo finished:");
         outcomes.forEach(outcome -> out.println("  " + outcome));
-        out.println("Read a table with: bin/spark-jobs export <lake>/<table> --format csv --out table.csv");
+        out.println("Look at what they wrote: bin/spark-jobs tables; bin/spark-jobs runs; bin/spark-jobs sql \"SELECT * FROM cost_kpis_monthly\"");
+        out.println("A job's report, one HTML page: bin/spark-jobs report cost-analysis --out cost-analysis.html");
         return exitCode;
     }
 

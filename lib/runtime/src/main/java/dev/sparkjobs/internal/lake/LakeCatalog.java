@@ -2,11 +2,17 @@ package dev.sparkjobs.internal.lake;
 
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.get_json_object;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +24,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
 
-import io.delta.tables.DeltaTable;
 import scala.Option;
 
 import dev.sparkjobs.errors.Errors;
@@ -90,22 +98,46 @@ public final class LakeCatalog
         return Locations.child(root, name);
     }
 
-    /** Each table with its current version, last commit and size; {@code jobByTable} names the job that writes each. */
+    /**
+     * Each table with its current version, last commit and size; {@code jobByTable} names the job
+     * that writes each. Rows and partitions come from the file statistics in the log, in one small
+     * aggregation per table; the last commit from its commit info. No data file is read, except the
+     * rows of files written without statistics, which are counted.
+     */
     public List<LakeTable> describe(Map<String, String> jobByTable)
     {
         List<LakeTable> tables = new ArrayList<>();
         for (String name : tableNames()) {
             String path = path(name);
-            Snapshot snapshot = DeltaTables.log(spark, path).update(false, Option.empty(), Option.empty());
-            Row last = DeltaTable.forPath(spark, path).history(1).select("timestamp", "userMetadata").first();
+            DeltaLog log = DeltaTables.log(spark, path);
+            Snapshot snapshot = log.update(false, Option.empty(), Option.empty());
             List<String> partitionColumns = DeltaTables.list(snapshot.metadata().partitionColumns());
-            long partitions = partitionColumns.isEmpty() ? 1 : snapshot.allFiles().select(partitionColumns.stream()
-                    .map(column -> col("partitionValues").getItem(column)).toArray(Column[]::new)).distinct().count();
-            long rows = spark.read().format("delta").load(path).count();
-            tables.add(new LakeTable(name, jobByTable.getOrDefault(name, "?"), path, snapshot.version(), ((Timestamp) last.get(0)).toInstant(),
-                    Optional.ofNullable(last.getString(1)), rows, partitionColumns, partitions, snapshot.numOfFiles(), snapshot.sizeInBytes()));
+            Column partitions = partitionColumns.isEmpty() ? lit(1L)
+                    : countDistinct(struct(partitionColumns.stream().map(column -> col("partitionValues").getItem(column)).toArray(Column[]::new)));
+            Row files = snapshot.allFiles().toDF().agg(
+                    sum(get_json_object(col("stats"), "$.numRecords").cast("long")),
+                    count(when(get_json_object(col("stats"), "$.numRecords").isNull(), lit(1))),
+                    partitions).first();
+            long rows = files.getLong(1) == 0 ? (files.isNullAt(0) ? 0 : files.getLong(0)) : spark.read().format("delta").load(path).count();
+            CommitInfo last = lastCommit(log, snapshot.version());
+            tables.add(new LakeTable(name, jobByTable.getOrDefault(name, "?"), path, snapshot.version(), last.timestamp().toInstant(),
+                    Optional.ofNullable(last.userMetadata().getOrElse(() -> null)), rows, partitionColumns, files.getLong(2),
+                    snapshot.numOfFiles(), snapshot.sizeInBytes()));
         }
         return List.copyOf(tables);
+    }
+
+    private static CommitInfo lastCommit(DeltaLog log, long version)
+    {
+        var changes = log.getChanges(version, false);
+        while (changes.hasNext()) {
+            for (Action action : DeltaTables.list(changes.next()._2())) {
+                if (action instanceof CommitInfo info) {
+                    return info;
+                }
+            }
+        }
+        throw new IllegalStateException("Version " + version + " of " + log.dataPath() + " has no commit info");
     }
 
     /** Folder names are valid view names unless they hold characters other than letters, digits and _ . */
