@@ -1,14 +1,26 @@
 package dev.sparkjobs.similarity;
 
 import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
 
 import dev.sparkjobs.api.JobConfig;
+import dev.sparkjobs.errors.Errors;
 
 /** Settings of the approximate nearest-neighbour search (a two-level IVF index). */
 public record AnnSettings(int k, int lists, int listSize, int probes, int coarseProbes, int maxListSize, int trainPointsPerList,
         int kmeansIterations, String kmeansInit, long seed, int qualitySample, double minRecall)
         implements Serializable
 {
+    public AnnSettings
+    {
+        if (lists > 0 && probes > lists) {
+            throw Errors.inconsistentSettings(SimilarityScoringJob.NAME, List.of(String.format(Locale.ROOT,
+                    "ann.probes (%d) is more than ann.lists (%d): a query cannot search more lists than the index has; set ann.probes to at "
+                            + "most %d, or raise ann.lists (0 sizes the index from the data)", probes, lists, lists)));
+        }
+    }
+
     public static AnnSettings from(JobConfig config)
     {
         return new AnnSettings(config.get(SimilarityKeys.K), config.get(SimilarityKeys.ANN_LISTS), config.get(SimilarityKeys.ANN_LIST_SIZE),

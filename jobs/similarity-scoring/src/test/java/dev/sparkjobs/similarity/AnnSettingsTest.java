@@ -1,8 +1,12 @@
 package dev.sparkjobs.similarity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+
+import dev.sparkjobs.errors.ExitCode;
+import dev.sparkjobs.errors.SparkJobsException;
 
 /** How the IVF index is sized from the settings: lists, cells and coarse probes as the input grows. */
 class AnnSettingsTest
@@ -35,5 +39,17 @@ class AnnSettingsTest
         AnnSettings configured = new AnnSettings(10, 40, 128, 8, 4, 5000, 32, 3, "random", 42, 500, 0.95);
         assertThat(configured.listsFor(1_000_000)).isEqualTo(40);
         assertThat(configured.listsFor(3)).isEqualTo(3);
+    }
+
+    @Test
+    void moreProbesThanConfiguredListsIsAUsageErrorThatSaysWhatToSet()
+    {
+        assertThatThrownBy(() -> new AnnSettings(10, 4, 128, 8, 4, 5000, 32, 3, "random", 42, 500, 0.95))
+                .isInstanceOfSatisfying(SparkJobsException.class, error -> assertThat(error.exitCode()).isEqualTo(ExitCode.USAGE))
+                .hasMessage("Cannot run similarity-scoring: its configuration contradicts itself: ann.probes (8) is more than ann.lists (4): a query "
+                        + "cannot search more lists than the index has; set ann.probes to at most 4, or raise ann.lists (0 sizes the index from the data). "
+                        + "Fix these keys (see 'spark-jobs describe similarity-scoring').");
+        assertThat(new AnnSettings(10, 4, 128, 4, 4, 5000, 32, 3, "random", 42, 500, 0.95).probes()).as("as many probes as lists").isEqualTo(4);
+        assertThat(new AnnSettings(10, 0, 128, 8, 4, 5000, 32, 3, "random", 42, 500, 0.95).probes()).as("lists sized from the data").isEqualTo(8);
     }
 }

@@ -217,6 +217,13 @@ public final class Errors
         return usage("Cannot read table: " + path + " is not a Delta table (no _delta_log). Give the table's folder, e.g. lake/cost_daily.");
     }
 
+    public static SparkJobsException unsupportedScheme(String key, String location, String scheme)
+    {
+        return usage("Cannot use " + key + " = " + location + ": no Hadoop file system for the scheme '" + scheme + "' is on the class path. "
+                + "Use a local path, file:// or s3a://bucket/prefix (s3:// on EMR, where EMRFS serves it), or add the connector's jar and set "
+                + "spark.hadoop.fs." + scheme + ".impl.");
+    }
+
     public static SparkJobsException emptyLake(String root)
     {
         return usage("Cannot query the lake: " + root + " holds no Delta table (output.root). Run a job first (bin/spark-jobs demo), "

@@ -41,6 +41,7 @@ final class SparkSessionsForCommands
     static Lake lake(Cli cli, String env, List<String> settings, String appName)
     {
         var config = new ConfigLoader(cli.configSource().get(), cli.registry().get().jobs()).loadFramework(env, settings);
+        Locations.requireFileSystem(FrameworkKeys.OUTPUT_ROOT.name(), config.get(FrameworkKeys.OUTPUT_ROOT), config);
         return new Lake(SparkSessions.getOrCreate(config, appName), Locations.normalise(config.get(FrameworkKeys.OUTPUT_ROOT)));
     }
 }

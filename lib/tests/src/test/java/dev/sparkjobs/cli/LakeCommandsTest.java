@@ -241,6 +241,20 @@ class LakeCommandsTest
     }
 
     @Test
+    void aLakeOfASchemeNoFileSystemServesIsRefusedBeforeTheRunStarts()
+    {
+        String refused = "Cannot use output.root = gs://bucket/lake: no Hadoop file system for the scheme 'gs' is on the class path. Use a local path, "
+                + "file:// or s3a://bucket/prefix (s3:// on EMR, where EMRFS serves it), or add the connector's jar and set spark.hadoop.fs.gs.impl.";
+        CliRun run = CliRun.of("run", "smoke-test", "--date", "2024-09-30", "--set", "output.root=gs://bucket/lake");
+        assertThat(run.exitCode()).as(run.transcript()).isEqualTo(2);
+        assertThat(run.err()).as(run.transcript()).contains(refused);
+        assertThat(run.out()).as("nothing started: no step printed").doesNotContain("starting run");
+        CliRun tables = CliRun.of("tables", "--set", "output.root=gs://bucket/lake");
+        assertThat(tables.exitCode()).as(tables.transcript()).isEqualTo(2);
+        assertThat(tables.err()).as(tables.transcript()).contains(refused);
+    }
+
+    @Test
     void commandsOnALakeWithoutTablesExitWithTwo()
     {
         for (String command : List.of("tables", "sql")) {

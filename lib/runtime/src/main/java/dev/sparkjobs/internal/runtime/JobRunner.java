@@ -96,6 +96,7 @@ public final class JobRunner
         String runId = job.name() + "-" + RUN_ID_TIME.format(started) + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
         RunScope scope = new RunScope(request.logicalDate(), config.get(FrameworkKeys.SCOPE));
         String outputRoot = Locations.normalise(config.get(FrameworkKeys.OUTPUT_ROOT));
+        Locations.requireFileSystem(FrameworkKeys.OUTPUT_ROOT.name(), config.get(FrameworkKeys.OUTPUT_ROOT), config);
 
         progress.step(job.name(), "starting run " + runId + " for " + request.logicalDate() + " (scope " + scope.mode().configValue()
                 + ", env " + request.env() + ", lake " + outputRoot + ")");
