@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.sparkjobs.errors.ExitCode;
 import dev.sparkjobs.errors.SparkJobsException;
+import dev.sparkjobs.testing.CliRun;
 
 /** How the IVF index is sized from the settings: lists, cells and coarse probes as the input grows. */
 class AnnSettingsTest
@@ -51,5 +52,16 @@ class AnnSettingsTest
                         + "Fix these keys (see 'spark-jobs describe similarity-scoring').");
         assertThat(new AnnSettings(10, 4, 128, 4, 4, 5000, 32, 3, "random", 42, 500, 0.95).probes()).as("as many probes as lists").isEqualTo(4);
         assertThat(new AnnSettings(10, 0, 128, 8, 4, 5000, 32, 3, "random", 42, 500, 0.95).probes()).as("lists sized from the data").isEqualTo(8);
+    }
+
+    @Test
+    void zeroNeighboursAndANegativeSampleScaleAreRefusedBeforeSparkStarts()
+    {
+        CliRun zero = CliRun.of("run", SimilarityScoringJob.NAME, "--date", "2024-09-30", "--set", "k=0");
+        assertThat(zero.exitCode()).as(zero.transcript()).isEqualTo(2);
+        assertThat(zero.err()).as(zero.transcript()).contains("Invalid value for k (--set k): expected integer, between 1 and 1000 but got '0'");
+        CliRun negative = CliRun.of("sample-data", SimilarityScoringJob.NAME, "--out", "/nowhere/samples", "--scale", "-5");
+        assertThat(negative.exitCode()).as(negative.transcript()).isEqualTo(2);
+        assertThat(negative.err()).as(negative.transcript()).contains("Cannot generate sample data: --scale must be at least 1, got -5.");
     }
 }

@@ -55,6 +55,22 @@ class CliTest
     }
 
     @Test
+    void aDateThatIsNotOnTheCalendarExitsWithTwo()
+    {
+        CliRun run = CliRun.of("run", "daily-totals", "--date", "2024-02-30", "--set", "input.events=/nowhere");
+        assertThat(run.exitCode()).as(run.transcript()).isEqualTo(2);
+        assertThat(run.err()).contains("Cannot run: --date '2024-02-30' is not a calendar date. Use the form YYYY-MM-DD, e.g. --date 2024-09-30.");
+    }
+
+    @Test
+    void aConfFileThatDoesNotExistExitsWithTwoAndNamesIt()
+    {
+        CliRun run = CliRun.of("run", "daily-totals", "--date", "2024-09-30", "--conf", "/nowhere/job.conf");
+        assertThat(run.exitCode()).as(run.transcript()).isEqualTo(2);
+        assertThat(run.err()).contains("Cannot read configuration: file /nowhere/job.conf does not exist. Check the path given to --conf.");
+    }
+
+    @Test
     void unknownJobExitsWithTwo()
     {
         CliRun run = CliRun.of("run", "nope", "--date", "2024-01-01");
