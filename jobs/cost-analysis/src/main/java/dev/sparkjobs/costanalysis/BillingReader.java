@@ -1,15 +1,20 @@
 package dev.sparkjobs.costanalysis;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.transform_values;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
+import java.io.EOFException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,7 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.zip.DataFormatException;
+import java.util.zip.ZipException;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,6 +37,7 @@ import org.apache.spark.sql.types.StructType;
 
 import dev.sparkjobs.api.JobContext;
 import dev.sparkjobs.errors.Errors;
+import dev.sparkjobs.errors.SparkJobsException;
 
 /**
  * Reads the billing input: finds each file's format (CUR 2.0 or FOCUS) from its columns, checks
@@ -44,6 +53,9 @@ final class BillingReader
     static final String REJECT = "_reject";
     /** A struct with one string field per tag key the job looks up (owner, environment, cluster...). */
     static final String TAG_VALUES = "_tag_values";
+    private static final String CUR_PERIOD_START = "bill_billing_period_start_date";
+    private static final String CUR_USAGE_START = "line_item_usage_start_date";
+    private static final String NOT_FINITE = "number out of range";
     static final MapType STRING_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
     /**
      * Spark reads a Parquet scan column by column (vectorized) only when every column it reads is
@@ -52,8 +64,8 @@ final class BillingReader
      */
     static final String NESTED_VECTORIZED_READER = "spark.sql.parquet.enableNestedColumnVectorizedReader";
 
-    /** The typed rows of the input and the columns at least one file had. */
-    record SourceRows(BillingFormat format, Dataset<Row> rows, Set<String> presentColumns) {}
+    /** The typed rows of the input, the columns at least one file had, and its files. */
+    record SourceRows(BillingFormat format, Dataset<Row> rows, Set<String> presentColumns, List<BillingFile> files) {}
 
     private BillingReader() {}
 
@@ -76,6 +88,7 @@ final class BillingReader
                 throw Errors.missingInputColumns(INPUT_KEY, file.path(), missing, format.expectation());
             }
         }
+        checkSomeFileHasRows(files, context.inputLocation(INPUT));
         List<String> tagKeys = format == BillingFormat.CUR2 ? CurNormaliser.tagKeys(settings) : FocusNormaliser.tagKeys(settings);
         Map<List<Object>, List<BillingFile>> groups = new LinkedHashMap<>();
         Set<String> present = new LinkedHashSet<>();
@@ -88,7 +101,45 @@ final class BillingReader
             Dataset<Row> typed = typed(format, readGroup(spark, group), tagKeys);
             rows = rows == null ? typed : rows.unionByName(typed);
         }
-        return new SourceRows(format, rows, Set.copyOf(present));
+        return new SourceRows(format, rows, Set.copyOf(present), List.copyOf(files));
+    }
+
+    /**
+     * An input whose files hold column names but no row is an export cut short or not yet written:
+     * publishing it would empty the billing period, so the run stops instead. (An input with rows
+     * for other periods only does empty the run's period: that is how a period's rows are withdrawn.)
+     */
+    private static void checkSomeFileHasRows(List<BillingFile> files, String location)
+    {
+        if (files.stream().anyMatch(BillingFile::hasRows)) {
+            return;
+        }
+        String problem = files.size() == 1
+                ? files.get(0).path() + " holds column names but no rows"
+                : "none of the " + files.size() + " files of " + location + " holds a row, only column names (e.g. " + files.get(0).path() + ")";
+        throw Errors.invalidInput(INPUT_KEY, problem, "The export is incomplete or still being written: wait for it to complete or export it again, "
+                + "then re-run. The published tables were left as they were.");
+    }
+
+    /**
+     * The error for a failed read of the billing rows when a compressed CSV file of the input is
+     * damaged (a .csv.gz cut short): the cause is an end of stream or a decompression failure, and
+     * as Spark does not name the file of a failed CSV read, it is the first compressed CSV file that
+     * does not decompress to its end. Empty for any other failure, or when no such file is found.
+     */
+    static Optional<SparkJobsException> damagedFile(Throwable failure, SourceRows source, Configuration hadoop)
+    {
+        boolean damaged = false;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            damaged |= cause instanceof EOFException || cause instanceof ZipException || cause instanceof DataFormatException;
+        }
+        if (!damaged) {
+            return Optional.empty();
+        }
+        return new BillingFileInspector(hadoop, INPUT_KEY).firstUndecompressable(source.files())
+                .map(path -> Errors.invalidInput(INPUT_KEY, "the rows of " + path + " cannot be read (" + Errors.rootMessage(failure)
+                        + "): the file is damaged", "A download or copy cut short leaves such a file: copy it again from the billing export, "
+                        + "or move it out of the input prefix."));
     }
 
     /** Turns the vectorized Parquet reader on for map columns too, unless the session's configuration set it explicitly. */
@@ -154,6 +205,7 @@ final class BillingReader
         Set<String> names = Set.of(schema.fieldNames());
         List<Column> columns = new ArrayList<>();
         List<Column> problems = new ArrayList<>();
+        Map<String, Column> values = new LinkedHashMap<>();
         for (SourceColumn column : format.columns()) {
             if (!names.contains(column.name())) {
                 columns.add(lit(null).cast(targetType(column.kind())).as(column.name()));
@@ -161,10 +213,18 @@ final class BillingReader
             }
             ParsedValue parsed = parse(column, col(column.name()), schema.apply(column.name()).dataType());
             columns.add(parsed.value().as(column.name()));
+            values.put(column.name(), parsed.value());
             problems.add(when(parsed.unparseable(), problem(parsed.problem(), column.name(), parsed.text())));
             if (column.isRequired()) {
-                problems.add(when(parsed.value().isNull(), problem("missing value", column.name(), lit(null).cast(DataTypes.StringType))));
+                problems.add(when(parsed.value().isNull(), problem(lit("missing value"), column.name(), lit(null).cast(DataTypes.StringType))));
             }
+        }
+        if (format == BillingFormat.CUR2 && values.containsKey(CUR_PERIOD_START) && values.containsKey(CUR_USAGE_START)) {
+            // CUR bills each line item in the month of its usage; FOCUS is exempt: corrections and providers' own
+            // time zones put genuine charges outside their billing period (the FOCUS sample has one).
+            Column month = trunc(to_date(values.get(CUR_PERIOD_START)), "month");
+            Column outside = trunc(to_date(values.get(CUR_USAGE_START)), "month").notEqual(month);
+            problems.add(when(outside, problem(lit("date outside the billing period"), CUR_USAGE_START, col(CUR_USAGE_START).cast(DataTypes.StringType))));
         }
         columns.add(tagValues(format, schema, tagKeys).as(TAG_VALUES));
         columns.add(input_file_name().as(SOURCE_FILE));
@@ -195,9 +255,15 @@ final class BillingReader
         return from_json(source.cast(DataTypes.StringType), valuesType);
     }
 
-    private static Column problem(String reason, String column, Column text)
+    private static Column problem(Column reason, String column, Column text)
     {
-        return struct(lit(reason).as("reason"), lit(column).as("column_name"), text.as("raw_value"));
+        return struct(reason.as("reason"), lit(column).as("column_name"), text.as("raw_value"));
+    }
+
+    /** False for NaN and the infinities (NaN is above every value in Spark SQL, so not below infinity). */
+    private static Column isFinite(Column value)
+    {
+        return abs(value).lt(lit(Double.POSITIVE_INFINITY));
     }
 
     private static DataType rejectType()
@@ -216,7 +282,7 @@ final class BillingReader
     }
 
     /** A typed value, whether its non-empty source text failed to parse, and that text. */
-    private record ParsedValue(Column value, Column unparseable, String problem, Column text) {}
+    private record ParsedValue(Column value, Column unparseable, Column problem, Column text) {}
 
     private static ParsedValue parse(SourceColumn column, Column source, DataType type)
     {
@@ -224,25 +290,33 @@ final class BillingReader
         if (column.kind() == SourceColumn.Kind.MAP) {
             if (type instanceof MapType map) {
                 Column value = map.valueType().equals(DataTypes.StringType) ? source : transform_values(source, (key, v) -> v.cast(DataTypes.StringType));
-                return new ParsedValue(value, never, "", lit(null));
+                return new ParsedValue(value, never, lit(null), lit(null));
             }
             // Tags that are not a JSON object are kept as no tags rather than rejecting the row's cost.
-            return new ParsedValue(from_json(source.cast(DataTypes.StringType), STRING_MAP), never, "", lit(null));
+            return new ParsedValue(from_json(source.cast(DataTypes.StringType), STRING_MAP), never, lit(null), lit(null));
         }
         if (!type.equals(DataTypes.StringType)) {
-            return new ParsedValue(source.cast(targetType(column.kind())), never, "", lit(null));
+            Column value = source.cast(targetType(column.kind()));
+            if (column.kind() == SourceColumn.Kind.NUMBER) {
+                return new ParsedValue(when(isFinite(value), value), value.isNotNull().and(not(isFinite(value))), lit(NOT_FINITE),
+                        source.cast(DataTypes.StringType));
+            }
+            return new ParsedValue(value, never, lit(null), lit(null));
         }
         Column text = trim(source);
         Column blank = text.isNull().or(text.equalTo(lit("")));
         return switch (column.kind()) {
-            case TEXT -> new ParsedValue(when(blank, lit(null)).otherwise(source), never, "", lit(null));
+            case TEXT -> new ParsedValue(when(blank, lit(null)).otherwise(source), never, lit(null), lit(null));
             case NUMBER -> {
+                // Text such as 1e309, Infinity or NaN casts to a double that no sum survives: a reject of its own.
                 Column value = text.cast(DataTypes.DoubleType);
-                yield new ParsedValue(value, blank.unary_$bang().and(value.isNull()), "bad number", text);
+                Column notFinite = value.isNotNull().and(not(isFinite(value)));
+                yield new ParsedValue(when(isFinite(value), value), blank.unary_$bang().and(value.isNull().or(notFinite)),
+                        when(notFinite, lit(NOT_FINITE)).otherwise(lit("bad number")), text);
             }
             case TIMESTAMP -> {
                 Column value = text.cast(DataTypes.TimestampType);
-                yield new ParsedValue(value, blank.unary_$bang().and(value.isNull()), "bad date", text);
+                yield new ParsedValue(value, blank.unary_$bang().and(value.isNull()), lit("bad date"), text);
             }
             case MAP -> throw new IllegalStateException("handled above");
         };

@@ -22,6 +22,7 @@ import dev.sparkjobs.api.JobOutputs;
 import dev.sparkjobs.api.SampleDataGenerator;
 import dev.sparkjobs.api.TableSpec;
 import dev.sparkjobs.api.report.JobReport;
+import dev.sparkjobs.errors.SparkJobsException;
 
 /**
  * Cloud billing exports (AWS CUR 2.0 or FinOps FOCUS) to cost facts and FinOps KPIs, one billing
@@ -106,6 +107,14 @@ public final class CostAnalysisJob
             counts = grain.agg(CostGrain.lineItemsWhere(inScope), CostGrain.lineItemsWhere(inScope.and(col(CostGrain.REJECTED))),
                     CostGrain.lineItemsWhere(inScope.and(col(LineItems.IS_SPLIT)))).first();
         }
+        catch (Exception failure) { // Spark throws its checked SparkException undeclared
+            // This pass reads every byte of every CSV file, so a damaged file stops the run here, named.
+            Optional<SparkJobsException> damaged = BillingReader.damagedFile(failure, source, context.spark().sparkContext().hadoopConfiguration());
+            if (damaged.isPresent()) {
+                throw damaged.get();
+            }
+            throw failure;
+        }
         long rows = AggregateCounts.at(counts, 0);
         long rejected = AggregateCounts.at(counts, 1);
         long splitRowCount = AggregateCounts.at(counts, 2);
@@ -137,7 +146,7 @@ public final class CostAnalysisJob
                     + context.inputLocation(BillingReader.INPUT) + ": the tables' rows for it are now empty.");
         }
         if (rejected > 0) {
-            outputs.warning(rejected + " of " + rows + " billing rows could not be parsed; see table cost_rejects.");
+            outputs.warning(rejected + " of " + rows + " billing rows were rejected (unreadable or out-of-range values, dates outside their billing period); see table cost_rejects.");
         }
         return outputs.build();
     }

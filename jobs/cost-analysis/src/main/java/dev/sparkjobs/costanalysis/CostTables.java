@@ -130,10 +130,10 @@ final class CostTables
             .build();
 
     static final TableSpec REJECTS = builder("cost_rejects")
-            .comment("Input rows that could not be parsed (bad number, bad date, missing required value), left out of every other table")
+            .comment("Input rows that were rejected (bad number, number out of range, bad date, date outside the billing period, missing required value), left out of every other table")
             .column("billing_period", DATE, PERIOD_COMMENT + "; the run's period when the row's own cannot be read")
             .column("source_file", TEXT, "Input file of the row")
-            .column("reason", TEXT, "bad number, bad date or missing value")
+            .column("reason", TEXT, "bad number, number out of range, bad date, date outside the billing period or missing value")
             .column("column_name", TEXT, "Input column that failed")
             .column("raw_value", TEXT, "The text that failed to parse")
             .check(Check.notNull("source_file", "reason", "column_name"))

@@ -1,7 +1,6 @@
 package dev.sparkjobs.costanalysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,14 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.sparkjobs.errors.ExitCode;
-import dev.sparkjobs.errors.SparkJobsException;
 import dev.sparkjobs.testing.CliRun;
 import dev.sparkjobs.testing.JobPreview;
 import dev.sparkjobs.testing.SharedSpark;
-import dev.sparkjobs.testing.TestFiles;
 
-/** Input shapes: map columns in CSV and Parquet, missing columns, mixed or unknown formats, rejected rows. */
+/** Input shapes: map columns in CSV and Parquet, missing columns, rejected rows (mixed or unknown formats: HostileBillingTest). */
 @ExtendWith(SharedSpark.class)
 class InputShapeTest
 {
@@ -127,33 +123,6 @@ class InputShapeTest
                 .contains(file.toString())
                 .contains("(is this an AWS CUR 2.0 export?)");
         assertThat(tablesIn(lake)).as("nothing published").isEmpty();
-    }
-
-    @Test
-    void mixOfCurAndFocusFilesIsAUsageErrorNamingBoth(SparkSession spark)
-            throws IOException
-    {
-        Path cur = new CurFile().row(ACCOUNT, "2024-09-02", "Usage", "1").write(work.resolve("mixed/cur.csv"));
-        Path focus = work.resolve("mixed/focus.csv");
-        TestFiles.write(focus, Files.readAllLines(Path.of("src/test/resources/focus-1.0/focus_sample.csv")).subList(0, 3));
-        SparkJobsException error = catchThrowableOfType(SparkJobsException.class,
-                () -> CostAnalysisPreview.forPeriod(spark, work.resolve("mixed").toString(), "2024-09-02"));
-        assertThat(error.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(error.getMessage()).contains("mixes AWS CUR 2.0 files (e.g. ").contains(cur.getFileName().toString())
-                .contains("FOCUS files (e.g. ").contains(focus.getFileName().toString())
-                .contains("line_item_unblended_cost").contains("BilledCost");
-    }
-
-    @Test
-    void fileThatIsNeitherIsAUsageErrorNamingItAndTheExpectedColumns(SparkSession spark)
-    {
-        Path other = TestFiles.write(work.resolve("other/export.csv"), List.of("date,amount", "2024-09-01,3"));
-        SparkJobsException error = catchThrowableOfType(SparkJobsException.class,
-                () -> CostAnalysisPreview.forPeriod(spark, other.getParent().toString(), "2024-09-02"));
-        assertThat(error.exitCode()).isEqualTo(ExitCode.USAGE);
-        assertThat(error.getMessage()).contains(other.getFileName().toString() + " is neither an AWS CUR 2.0 nor a FOCUS export")
-                .contains("line_item_usage_account_id, line_item_line_item_type, line_item_usage_start_date, line_item_unblended_cost (AWS CUR 2.0)")
-                .contains("BillingPeriodStart, ChargePeriodStart").contains("found date, amount");
     }
 
     @Test
