@@ -22,9 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.delta.tables.DeltaTable;
 
-import dev.sparkjobs.api.TableSpec;
 import dev.sparkjobs.testing.HarnessRun;
 import dev.sparkjobs.testing.JobHarness;
 import dev.sparkjobs.testing.SharedSpark;
@@ -132,13 +130,11 @@ class HostileListingsTest
                 + "\"embedding\":%s,\"listed_at\":\"2024-09-01T00:00:00Z\"}", id, seller, id, price, embedding);
     }
 
-    /** The version of every output table of the job, by name. */
+    /** The version of every output table of the job, by name; every table exists once the good run published. */
     private Map<String, Long> versions()
     {
-        Map<String, Long> versions = new TreeMap<>();
-        for (TableSpec table : SimilarityTables.all()) {
-            versions.put(table.name(), DeltaTable.forPath(spark, lake.resolve(table.name()).toString()).history(1).select("version").first().getLong(0));
-        }
+        Map<String, Long> versions = JobHarness.onLocalLake(spark, SimilarityScoringJob.NAME, lake).tableVersions();
+        assertThat(versions.keySet()).as("tables of the published lake").hasSize(SimilarityTables.all().size());
         return versions;
     }
 

@@ -19,9 +19,11 @@ import org.apache.spark.sql.SparkSession;
 
 import dev.sparkjobs.api.report.Report;
 import dev.sparkjobs.config.ConfigSource;
+import dev.sparkjobs.internal.publish.DeltaTables;
 import dev.sparkjobs.internal.registry.JobRegistry;
 import dev.sparkjobs.internal.report.LakeReportContext;
 import dev.sparkjobs.internal.runtime.JobRunner;
+import dev.sparkjobs.internal.runtime.Locations;
 import dev.sparkjobs.internal.runtime.Progress;
 import dev.sparkjobs.internal.runtime.RunRequest;
 
@@ -166,6 +168,19 @@ public final class JobHarness
         JobRunner runner = new JobRunner(JobRegistry.load(), ConfigSource.locate(), new Progress(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8), Clock.systemUTC()), Clock.systemUTC());
         return new JobPreview(runner.preview(new RunRequest(job, LocalDate.parse(date), "local", Optional.empty(), arguments)));
+    }
+
+    /**
+     * The current Delta version of each of the job's tables that exists in the lake, by table name:
+     * compare it before and after a run that must change nothing.
+     */
+    public Map<String, Long> tableVersions()
+    {
+        Map<String, Long> versions = new java.util.TreeMap<>();
+        for (var table : JobRegistry.load().get(job).outputs()) {
+            DeltaTables.currentVersion(spark, Locations.child(lake, table.name())).ifPresent(version -> versions.put(table.name(), version));
+        }
+        return versions;
     }
 
     /**
