@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.col;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -14,8 +15,12 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.plans.logical.InsertIntoDir;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.ParsedStatement;
 import org.apache.spark.sql.types.StructField;
+
+import scala.collection.JavaConverters;
 
 import dev.sparkjobs.errors.Errors;
 import dev.sparkjobs.internal.export.TableExporter;
@@ -80,14 +85,35 @@ final class SqlCommand
     {
         try {
             LogicalPlan plan = lake.spark().sessionState().sqlParser().parsePlan(query);
-            if (plan instanceof Command && !READ_ONLY_COMMANDS.contains(plan.getClass().getSimpleName())) {
-                throw Errors.notAQuery(plan.nodeName());
+            if (!READ_ONLY_COMMANDS.contains(plan.getClass().getSimpleName())) {
+                changing(plan).ifPresent(node -> {
+                    throw Errors.notAQuery(node.nodeName());
+                });
             }
             return lake.spark().sql(query);
         }
         catch (AnalysisException e) {
             throw Errors.invalidQuery(e.getMessage(), tables);
         }
+    }
+
+    /**
+     * The first node of a parsed statement that would change a table, a file or the session: a
+     * command (DELETE, MERGE, DROP, SET, CREATE ...), a statement Spark resolves into one (INSERT
+     * INTO) or a write to a folder (INSERT OVERWRITE DIRECTORY). Queries parse to none of them.
+     */
+    private static Optional<LogicalPlan> changing(LogicalPlan plan)
+    {
+        if (plan instanceof Command || plan instanceof ParsedStatement || plan instanceof InsertIntoDir) {
+            return Optional.of(plan);
+        }
+        for (LogicalPlan child : JavaConverters.seqAsJavaList(plan.children())) {
+            Optional<LogicalPlan> found = changing(child);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
     }
 
     private void print(Dataset<Row> result)

@@ -152,6 +152,14 @@ class LakeCommandsTest
         CliRun run = onLake("sql", "DELETE FROM daily_totals WHERE account = 'a'");
         assertThat(run.exitCode()).as(run.transcript()).isEqualTo(2);
         assertThat(run.err()).as(run.transcript()).contains("sql only reads the lake").contains("DeleteFromTable");
+        CliRun insert = onLake("sql", "INSERT INTO daily_totals SELECT * FROM daily_totals");
+        assertThat(insert.exitCode()).as(insert.transcript()).isEqualTo(2);
+        assertThat(insert.err()).as(insert.transcript()).contains("sql only reads the lake").contains("InsertIntoStatement");
+        Path directory = work.resolve("exported-by-sql");
+        CliRun toFolder = onLake("sql", "WITH t AS (SELECT 1 AS x) INSERT OVERWRITE DIRECTORY '" + directory + "' USING parquet SELECT * FROM t");
+        assertThat(toFolder.exitCode()).as(toFolder.transcript()).isEqualTo(2);
+        assertThat(toFolder.err()).as(toFolder.transcript()).contains("sql only reads the lake");
+        assertThat(directory).as("no folder written by the refused statement").doesNotExist();
         assertThat(DeltaTables.currentVersion(spark, lake + "/daily_totals")).as("daily_totals' version after the refused DELETE").contains(before);
         assertThat(spark.read().format("delta").load(lake + "/daily_totals").count()).as("rows of daily_totals").isEqualTo(4);
     }
