@@ -7,9 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -25,9 +22,9 @@ final class HostileImages
     static byte[] pngBomb(int width, int height)
     {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
-        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array());
-        chunk(png, "IEND", new byte[0]);
+        png.writeBytes(PngChunks.SIGNATURE);
+        PngChunks.chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array());
+        PngChunks.chunk(png, "IEND", new byte[0]);
         return png.toByteArray();
     }
 
@@ -55,20 +52,11 @@ final class HostileImages
                 rows.write(sample);
             }
         }
-        Deflater deflater = new Deflater();
-        deflater.setInput(rows.toByteArray());
-        deflater.finish();
-        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        while (!deflater.finished()) {
-            compressed.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
         ByteArrayOutputStream png = new ByteArrayOutputStream();
-        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array());
-        chunk(png, "IDAT", compressed.toByteArray());
-        chunk(png, "IEND", new byte[0]);
+        png.writeBytes(PngChunks.SIGNATURE);
+        PngChunks.chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array());
+        PngChunks.chunk(png, "IDAT", PngChunks.deflate(rows.toByteArray()));
+        PngChunks.chunk(png, "IEND", new byte[0]);
         return png.toByteArray();
     }
 
@@ -100,17 +88,5 @@ final class HostileImages
         byte[] jpeg = encoded.toByteArray();
         byte[] adobe = {(byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
         return ByteBuffer.allocate(jpeg.length + adobe.length).put(jpeg, 0, 2).put(adobe).put(jpeg, 2, jpeg.length - 2).array();
-    }
-
-    static void chunk(ByteArrayOutputStream png, String type, byte[] data)
-    {
-        byte[] typeBytes = type.getBytes(StandardCharsets.ISO_8859_1);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        png.writeBytes(typeBytes);
-        png.writeBytes(data);
-        png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 }

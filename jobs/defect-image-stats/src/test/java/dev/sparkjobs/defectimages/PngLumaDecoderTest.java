@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -272,29 +271,19 @@ class PngLumaDecoderTest
                 filtered.write((value - predictor) & 0xff);
             }
         }
-        Deflater deflater = new Deflater();
-        deflater.setInput(filtered.toByteArray());
-        deflater.finish();
-        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        while (!deflater.finished()) {
-            compressed.write(buffer, 0, deflater.deflate(buffer));
-        }
-        deflater.end();
-
         ByteArrayOutputStream png = new ByteArrayOutputStream();
-        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        png.writeBytes(PngChunks.SIGNATURE);
         byte[] header = new byte[13];
         putInt(header, 0, width);
         putInt(header, 4, height);
         header[8] = (byte) bitDepth;
         header[9] = (byte) colourType;
-        chunk(png, "IHDR", header);
-        byte[] data = compressed.toByteArray();
+        PngChunks.chunk(png, "IHDR", header);
+        byte[] data = PngChunks.deflate(filtered.toByteArray());
         for (int start = 0; start < data.length; start += idatChunkSize) {
-            chunk(png, "IDAT", Arrays.copyOfRange(data, start, Math.min(data.length, start + idatChunkSize)));
+            PngChunks.chunk(png, "IDAT", Arrays.copyOfRange(data, start, Math.min(data.length, start + idatChunkSize)));
         }
-        chunk(png, "IEND", new byte[0]);
+        PngChunks.chunk(png, "IEND", new byte[0]);
         return png.toByteArray();
     }
 
@@ -307,21 +296,6 @@ class PngLumaDecoderTest
         return pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
     }
 
-    private static void chunk(ByteArrayOutputStream png, String type, byte[] data)
-    {
-        byte[] length = new byte[4];
-        putInt(length, 0, data.length);
-        png.writeBytes(length);
-        byte[] typeBytes = type.getBytes(StandardCharsets.ISO_8859_1);
-        png.writeBytes(typeBytes);
-        png.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        byte[] checksum = new byte[4];
-        putInt(checksum, 0, (int) crc.getValue());
-        png.writeBytes(checksum);
-    }
 
     private static void putInt(byte[] bytes, int at, int value)
     {
