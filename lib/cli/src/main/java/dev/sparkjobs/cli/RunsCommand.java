@@ -45,7 +45,7 @@ final class RunsCommand
     @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = "Only runs for this logical date.")
     private String date;
 
-    @Option(names = "--status", paramLabel = "STATUS", description = "Only runs with this status: RUNNING, SUCCEEDED or FAILED.")
+    @Option(names = "--status", paramLabel = "STATUS", description = "Only runs with this status: RUNNING, SUCCEEDED, FAILED or ABANDONED.")
     private String status;
 
     @Option(names = "--limit", defaultValue = "20", paramLabel = "N", description = "Runs to show (default: ${DEFAULT-VALUE}).")

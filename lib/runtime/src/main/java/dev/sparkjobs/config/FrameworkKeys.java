@@ -59,6 +59,9 @@ public final class FrameworkKeys
     /** Deprecated: it set both {@link #STAGE_PARALLELISM} and {@link #PUBLISH_PARALLELISM}, which it still does when they are not set. */
     public static final ConfigKey<Integer> STAGE_PARALLEL_TABLES = ConfigKey.ofInteger("stage.parallel-tables", 3,
             "Deprecated: sets stage.parallelism and publish.parallelism (where they are not set); set those instead").withRange(1, 16);
+    public static final ConfigKey<Integer> LEDGER_ABANDON_AFTER_SECONDS = ConfigKey.ofInteger("ledger.abandon-after-seconds", 600,
+            "A RUNNING run whose driver wrote no heartbeat for this long (it writes one every quarter of it, at most every 30 s) is marked "
+                    + "ABANDONED in _runs by the next run of the same job").withRange(2, 7 * 24 * 3600);
     public static final ConfigKey<Boolean> PUBLISH_OPTIMIZE = ConfigKey.ofBoolean("publish.optimize", false,
             "Compact the written partition of each table (Delta OPTIMIZE) after publishing");
 
@@ -104,6 +107,7 @@ public final class FrameworkKeys
             PUBLISH_PARALLELISM,
             STAGE_PARALLEL_TABLES,
             PUBLISH_OPTIMIZE,
+            LEDGER_ABANDON_AFTER_SECONDS,
             EMR_VIRTUAL_CLUSTER_ID,
             EMR_EXECUTION_ROLE_ARN,
             EMR_RELEASE_LABEL,

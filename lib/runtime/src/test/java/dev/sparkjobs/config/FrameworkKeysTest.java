@@ -39,6 +39,7 @@ class FrameworkKeysTest
                 Map.entry("publish.parallelism", "3"),
                 Map.entry("stage.parallel-tables", "3"),
                 Map.entry("publish.optimize", "false"),
+                Map.entry("ledger.abandon-after-seconds", "600"),
                 Map.entry("emr.virtual-cluster-id", ""),
                 Map.entry("emr.execution-role-arn", ""),
                 Map.entry("emr.release-label", "emr-7.12.0-latest"),

@@ -5,13 +5,24 @@ import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -30,6 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.delta.exceptions.DeltaConcurrentModificationException;
+import io.delta.tables.DeltaTable;
 
 import dev.sparkjobs.api.SessionConf;
 import dev.sparkjobs.api.TableSpec;
@@ -59,9 +71,10 @@ public final class RunLedger
             .column("logical_date", DataTypes.DateType, "The run's --date")
             .column("env", DataTypes.StringType, "Environment (--env)")
             .column("scope", DataTypes.StringType, "date or all")
-            .column("status", DataTypes.StringType, "RUNNING, SUCCEEDED or FAILED")
+            .column("status", DataTypes.StringType, "RUNNING, SUCCEEDED, FAILED, or ABANDONED: a RUNNING run whose driver wrote no heartbeat "
+                    + "for ledger.abandon-after-seconds (killed or cut off), so marked by a later run of the job")
             .column("started_at", DataTypes.TimestampType, "Start of the run (UTC)")
-            .column("ended_at", DataTypes.TimestampType, "End of the run (UTC); null while running or when the driver was killed")
+            .column("ended_at", DataTypes.TimestampType, "End of the run (UTC); null while running; for an ABANDONED run, its last heartbeat")
             .column("duration_ms", DataTypes.LongType, "ended_at - started_at in milliseconds")
             .column("rows_read", DataTypes.LongType, "Records read by the run's Spark tasks")
             .column("rows_written", DataTypes.LongType, "Rows published to the output tables")
@@ -78,7 +91,7 @@ public final class RunLedger
             .column("counters", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), "Job-specific counters")
             .column("warnings", new ArrayType(DataTypes.StringType, true), "Warnings of the run (warn-level checks, job warnings)")
             .column("spark_application_id", DataTypes.StringType, "Spark application id")
-            .column("error_summary", DataTypes.StringType, "First line of the error, for failed runs")
+            .column("error_summary", DataTypes.StringType, "First line of the error, for failed runs; for an ABANDONED run, since when and by whom")
             .column("config", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), "Effective configuration, secrets shown as ***")
             .writeMode(WriteMode.merge("run_id"))
             .build();
@@ -146,6 +159,104 @@ public final class RunLedger
         });
         runningRow = List.of();
         runningRowVersion = -1;
+    }
+
+    /** The folder of the running drivers' heartbeat files (see {@link RunHeartbeat}); hidden from Delta by its leading underscore. */
+    static String heartbeats(String ledgerPath)
+    {
+        return Locations.child(ledgerPath, "_heartbeats");
+    }
+
+    /** A RUNNING row that a later run marked ABANDONED. */
+    public record Abandoned(String runId, LocalDate logicalDate, Instant startedAt, Instant lastSign)
+    {
+        public Abandoned
+        {
+            requireNonNull(runId, "runId is null");
+            requireNonNull(logicalDate, "logicalDate is null");
+            requireNonNull(startedAt, "startedAt is null");
+            requireNonNull(lastSign, "lastSign is null");
+        }
+
+        public String describe()
+        {
+            return "run " + runId + " (" + logicalDate + ", started " + startedAt + ") was still RUNNING in the ledger with no heartbeat since "
+                    + lastSign + ": its driver was killed or cut off; marked ABANDONED";
+        }
+    }
+
+    /**
+     * Resolves the RUNNING rows of a job whose drivers are gone: a row whose run wrote no heartbeat
+     * for longer than {@code abandonAfter} (or never wrote one and started longer ago than that) is
+     * replaced by the same row with status ABANDONED, ended_at its last sign of life and an
+     * error_summary saying so, and its heartbeat file is deleted. Only rows still RUNNING are
+     * changed: a run that finishes after all (its driver was only cut off) replaces the row with
+     * its outcome as usual, and two runs resolving the same row at once change it once.
+     */
+    public List<Abandoned> markAbandoned(String job, String byRunId, Instant now, Duration abandonAfter)
+    {
+        List<Row> running = spark.read().format("delta").load(path)
+                .filter(col("job").equalTo(lit(job)).and(col("status").equalTo(lit(RunStatus.RUNNING.name()))).and(col("run_id").notEqual(lit(byRunId))))
+                .select("run_id", "logical_date", "started_at")
+                .collectAsList(); // the RUNNING rows of one job: as many as its runs at once, plus the lost ones
+        if (running.isEmpty()) {
+            return List.of();
+        }
+        Map<String, FileStatus> heartbeats = heartbeatFiles();
+        List<Abandoned> abandoned = new ArrayList<>();
+        for (Row row : running) {
+            String runId = row.getString(0);
+            Instant started = row.getTimestamp(2).toInstant();
+            Instant lastSign = Optional.ofNullable(heartbeats.get(runId)).map(status -> Instant.ofEpochMilli(status.getModificationTime()))
+                    .filter(beat -> beat.isAfter(started)).orElse(started);
+            if (Duration.between(lastSign, now).compareTo(abandonAfter) <= 0) {
+                continue;
+            }
+            Abandoned lost = new Abandoned(runId, row.getDate(1).toLocalDate(), started, lastSign);
+            String summary = "ABANDONED by run " + byRunId + " at " + now + ": no heartbeat from the driver since " + lastSign
+                    + " (more than ledger.abandon-after-seconds=" + abandonAfter.toSeconds() + "); it was killed or cut off and its outcome is unknown";
+            Map<String, Column> changes = Map.of(
+                    "status", lit(RunStatus.ABANDONED.name()),
+                    "ended_at", lit(Timestamp.from(lastSign)),
+                    "duration_ms", lit(lastSign.toEpochMilli() - started.toEpochMilli()),
+                    "error_summary", lit(summary));
+            retryingConflicts("mark run " + runId + " abandoned", () -> SessionConf.with(spark, USER_METADATA, byRunId, () -> {
+                DeltaTable.forPath(spark, path).update(col("run_id").equalTo(lit(runId)).and(col("status").equalTo(lit(RunStatus.RUNNING.name()))), changes);
+                return null;
+            }));
+            Optional.ofNullable(heartbeats.get(runId)).ifPresent(this::deleteQuietly);
+            abandoned.add(lost);
+        }
+        return abandoned;
+    }
+
+    private Map<String, FileStatus> heartbeatFiles()
+    {
+        Path folder = new Path(heartbeats(path));
+        Map<String, FileStatus> files = new HashMap<>();
+        try {
+            FileSystem fileSystem = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            for (FileStatus file : fileSystem.listStatus(folder)) {
+                files.put(file.getPath().getName(), file);
+            }
+        }
+        catch (FileNotFoundException none) {
+            return Map.of();
+        }
+        catch (IOException e) {
+            throw Errors.lakeNotWritable(path, e);
+        }
+        return files;
+    }
+
+    private void deleteQuietly(FileStatus file)
+    {
+        try {
+            file.getPath().getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(file.getPath(), false);
+        }
+        catch (IOException | RuntimeException e) {
+            LOG.warn("Could not delete the heartbeat {} of an abandoned run: {}", file.getPath(), Errors.rootMessage(e));
+        }
     }
 
     /** Whether the table still holds the files a commit at {@code version} added (nobody compacted them away since). */

@@ -36,6 +36,7 @@ import dev.sparkjobs.errors.Errors;
 import dev.sparkjobs.errors.SparkJobsException;
 import dev.sparkjobs.internal.checks.CheckEvaluator;
 import dev.sparkjobs.internal.checks.CheckOutcome;
+import dev.sparkjobs.internal.ledger.RunHeartbeat;
 import dev.sparkjobs.internal.ledger.RunLedger;
 import dev.sparkjobs.internal.ledger.RunRecord;
 import dev.sparkjobs.internal.ledger.RunStatus;
@@ -109,18 +110,23 @@ public final class JobRunner
                 spark.sparkContext().applicationId(), config.redacted());
         RunContext context = new RunContext(spark, job, runId, scope, config, outputRoot, steps);
         Set<Integer> cachedBefore = Set.copyOf(JavaSparkContext.fromSparkContext(spark.sparkContext()).getPersistentRDDs().keySet());
+        Duration abandonAfter = Duration.ofSeconds(config.get(FrameworkKeys.LEDGER_ABANDON_AFTER_SECONDS));
+        RunHeartbeat heartbeat = null;
         try {
             try (var step = steps.start("record run in " + ledger.path())) {
                 ledger.started(record);
+                heartbeat = RunHeartbeat.start(spark.sparkContext().hadoopConfiguration(), ledger.path(), runId, RunHeartbeat.interval(abandonAfter), clock);
             }
             catch (Exception e) { // Scala code throws checked IOExceptions (S3A's AccessDeniedException) undeclared
                 throw Errors.lakeNotWritable(ledger.path(), e);
             }
+            List<String> resolved = markAbandoned(ledger, job.name(), runId, abandonAfter);
             JobOutputs outputs;
             try (var step = steps.start("build outputs")) {
                 outputs = job.run(context);
             }
-            List<String> warnings = new ArrayList<>(outputs.warnings());
+            List<String> warnings = new ArrayList<>(resolved);
+            warnings.addAll(outputs.warnings());
             int stageParallelism = FrameworkKeys.parallelism(config, FrameworkKeys.STAGE_PARALLELISM, warnings);
             int publishParallelism = FrameworkKeys.parallelism(config, FrameworkKeys.PUBLISH_PARALLELISM, warnings);
             List<TableOutcome> published;
@@ -149,6 +155,9 @@ public final class JobRunner
             throw error;
         }
         finally {
+            if (heartbeat != null) {
+                heartbeat.close();
+            }
             context.releasePersisted();
             releaseCachedDuring(spark, cachedBefore);
             spark.sparkContext().removeSparkListener(metrics);
@@ -201,6 +210,23 @@ public final class JobRunner
             LOG.warn("Could not record the failure of run {} in the ledger: {}", record.runId(), Errors.rootMessage(ledgerFailure));
             failure.addSuppressed(ledgerFailure);
         }
+    }
+
+    /** Housekeeping for operators: a failure to resolve other runs' rows is a warning of this run, never its failure. */
+    private List<String> markAbandoned(RunLedger ledger, String job, String runId, Duration abandonAfter)
+    {
+        List<String> notes = new ArrayList<>();
+        try {
+            for (RunLedger.Abandoned lost : ledger.markAbandoned(job, runId, clock.instant(), abandonAfter)) {
+                progress.step(job, lost.describe());
+                notes.add(lost.describe());
+            }
+        }
+        catch (Exception e) { // Scala code throws checked exceptions undeclared
+            LOG.warn("Could not resolve the RUNNING rows of lost runs of {} in {}: {}", job, ledger.path(), Errors.rootMessage(e), e);
+            notes.add("could not check " + ledger.path() + " for RUNNING rows of lost runs: " + Errors.rootMessage(e));
+        }
+        return notes;
     }
 
     /** Jobs may cache intermediates; what the run cached is released with it, what was cached before is left alone. */

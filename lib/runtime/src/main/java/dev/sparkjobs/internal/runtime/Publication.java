@@ -75,8 +75,13 @@ final class Publication
         List<Callable<CheckEvaluator.TableChecks>> tasks = outputs.stream()
                 .map(output -> (Callable<CheckEvaluator.TableChecks>) () -> {
                     TableWriter writer = output.writer();
-                    try (var step = steps.start("compute and check " + writer.name())) {
-                        StagedTable staged = writer.stage(OutputSchema.align(job, writer.spec(), output.result()));
+                    // Two steps, so that step timings (and an operator reading the progress) tell computing from checking.
+                    // A merge or an append keeps its rows in Spark's cache: those are computed by the checks' first pass.
+                    StagedTable staged;
+                    try (var step = steps.start("stage " + writer.name())) {
+                        staged = writer.stage(OutputSchema.align(job, writer.spec(), output.result()));
+                    }
+                    try (var step = steps.start("check " + writer.name())) {
                         CheckEvaluator.TableChecks checks = evaluator.evaluate(staged);
                         rowCounts.put(writer.name(), checks.rows());
                         return checks;

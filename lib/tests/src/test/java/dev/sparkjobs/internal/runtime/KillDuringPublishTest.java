@@ -69,7 +69,7 @@ class KillDuringPublishTest
         assertThat(killedWhileWriting).as("the child was killed while writing new files; its output:\n%s", childOutput).isTrue();
         assertThat(exitCode).as("killed by SIGKILL").isEqualTo(137);
         // the table's files are written (uncommitted) while it is computed and checked; the publish only commits them
-        assertThat(childOutput).as("it was writing the table").contains("| compute and check daily_totals");
+        assertThat(childOutput).as("it was writing the table").contains("| stage daily_totals");
 
         long versionAfter = DeltaTable.forPath(spark, table).history(1).first().<Long>getAs("version");
         assertThat(versionAfter).as("no commit happened").isEqualTo(versionBefore);

@@ -279,8 +279,8 @@ class PublishingTest
             CliRun sequential = run("2024-09-01", "spark.sql.ansi.enabled=true", "stage.parallelism=1");
             assertThat(sequential.exitCode()).as(sequential.transcript()).isEqualTo(1);
             assertThat(sequential.out()).as("no step for the tables after the failed one")
-                    .contains("compute and check daily_totals")
-                    .doesNotContain("compute and check account_totals");
+                    .contains("stage daily_totals")
+                    .doesNotContain("stage account_totals");
         }
         finally {
             spark.conf().unset("spark.sql.ansi.enabled");

@@ -3,8 +3,14 @@ package dev.sparkjobs.internal.runtime;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +26,7 @@ import io.delta.tables.DeltaTable;
 
 import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.api.ScopeMode;
+import dev.sparkjobs.internal.ledger.RunHeartbeat;
 import dev.sparkjobs.internal.ledger.RunLedger;
 import dev.sparkjobs.internal.ledger.RunRecord;
 import dev.sparkjobs.internal.ledger.RunStatus;
@@ -144,5 +151,94 @@ class RunLedgerTest
         assertThat(rivals.precedingRunOfTheDate(List.of("daily-totals-d", "daily-totals-a"))).as("the run that started before").contains("daily-totals-a");
         assertThat(rivals.precedingRunOfTheDate(List.of("daily-totals-c"))).as("same instant, larger run id: started after by the rule").isEmpty();
         assertThat(ledger.rivalsOf(sameInstant).precedingRunOfTheDate(List.of("daily-totals-b"))).as("same instant, smaller run id").contains("daily-totals-b");
+    }
+
+    @Test
+    void aRunMarksTheRunningRowsOfItsJobWhoseDriversStoppedBeatingAbandoned(SparkSession spark)
+            throws Exception
+    {
+        Path events = TestFiles.write(work.resolve("events/a.csv"), List.of("event_date,account,amount", "2024-09-01,a,1.5"));
+        String lake = work.resolve("lake").toString();
+        LocalDate date = LocalDate.parse("2024-09-01");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        // killed before its first heartbeat (or a row of a version without them): its start is its last sign of life
+        RunRecord silent = RunRecord.started("daily-totals-silent", "daily-totals", date, "local", "date", now.minus(Duration.ofMinutes(5)), "app-1", Map.of());
+        // killed 3 minutes ago, its heartbeat file left behind
+        RunRecord killed = RunRecord.started("daily-totals-killed", "daily-totals", date.minusDays(1), "local", "date", now.minus(Duration.ofMinutes(10)), "app-2", Map.of());
+        // started long ago, still beating: alive
+        RunRecord alive = RunRecord.started("daily-totals-alive", "daily-totals", date, "local", "date", now.minus(Duration.ofMinutes(30)), "app-3", Map.of());
+        // no heartbeat yet, but started within the timeout
+        RunRecord young = RunRecord.started("daily-totals-young", "daily-totals", date, "local", "date", now.minusSeconds(5), "app-4", Map.of());
+        // another job's lost run: that job's next run resolves it
+        RunRecord otherJob = RunRecord.started("smoke-test-lost", "smoke-test", date, "local", "date", now.minus(Duration.ofMinutes(5)), "app-5", Map.of());
+        RunLedger silentLedger = new RunLedger(spark, lake);
+        silentLedger.started(silent);
+        for (RunRecord record : List.of(killed, alive, young, otherJob)) {
+            new RunLedger(spark, lake).started(record);
+        }
+        Path heartbeats = work.resolve("lake/_runs/_heartbeats");
+        Path killedBeat = TestFiles.write(heartbeats.resolve("daily-totals-killed"), List.of("last beat"));
+        Instant lastBeat = now.minus(Duration.ofMinutes(3));
+        Files.setLastModifiedTime(killedBeat, FileTime.from(lastBeat));
+        TestFiles.write(heartbeats.resolve("smoke-test-lost"), List.of("old"));
+        Files.setLastModifiedTime(heartbeats.resolve("smoke-test-lost"), FileTime.from(now.minus(Duration.ofMinutes(5))));
+
+        CliRun run;
+        try (RunHeartbeat beating = RunHeartbeat.start(spark.sparkContext().hadoopConfiguration(), lake + "/_runs", alive.runId(), Duration.ofMillis(250),
+                Clock.systemUTC())) {
+            run = CliRun.withSettings(List.of("run", "daily-totals", "--date", "2024-09-01"),
+                    List.of("input.events=" + events.getParent(), "output.root=" + lake, "ledger.abandon-after-seconds=120"));
+            assertThat(run.exitCode()).as(run.transcript()).isZero();
+            assertThat(heartbeats.resolve(alive.runId())).as("the live run's heartbeat, while it beats").exists();
+        }
+        assertThat(heartbeats.resolve(alive.runId())).as("deleted when the live run's heartbeat stops").doesNotExist();
+        String runId = run.out().lines().filter(line -> line.contains("| starting run ")).findFirst().orElseThrow().replaceAll(".*starting run (\\S+) .*", "$1");
+
+        Map<String, Row> rows = new java.util.TreeMap<>();
+        spark.read().format("delta").load(lake + "/_runs").collectAsList().forEach(row -> rows.put(row.getAs("run_id"), row));
+        assertThat(rows.keySet()).as("one row per run").containsExactlyInAnyOrder(silent.runId(), killed.runId(), alive.runId(), young.runId(), otherJob.runId(), runId);
+        assertThat(rows.get(runId).<String>getAs("status")).as("the run that looked").isEqualTo("SUCCEEDED");
+        assertThat(rows.get(alive.runId()).<String>getAs("status")).as("a run whose driver beats").isEqualTo("RUNNING");
+        assertThat(rows.get(young.runId()).<String>getAs("status")).as("a run started within the timeout").isEqualTo("RUNNING");
+        assertThat(rows.get(otherJob.runId()).<String>getAs("status")).as("another job's run").isEqualTo("RUNNING");
+        assertThat(heartbeats.resolve(otherJob.runId())).as("another job's heartbeat file").exists();
+
+        Row silentRow = rows.get(silent.runId());
+        assertThat(silentRow.<String>getAs("status")).as("a RUNNING row with no heartbeat, started 5 min ago").isEqualTo("ABANDONED");
+        assertThat(silentRow.<Timestamp>getAs("ended_at").toInstant()).as("its end: its start, its last sign of life").isEqualTo(silent.startedAt());
+        assertThat(silentRow.<Long>getAs("duration_ms")).isZero();
+        assertThat(silentRow.<String>getAs("error_summary")).as("why")
+                .contains("ABANDONED by run " + runId)
+                .contains("no heartbeat from the driver since " + silent.startedAt())
+                .contains("ledger.abandon-after-seconds=120");
+        Row killedRow = rows.get(killed.runId());
+        assertThat(killedRow.<String>getAs("status")).as("a run whose heartbeat stopped 3 min ago").isEqualTo("ABANDONED");
+        assertThat(killedRow.<Timestamp>getAs("ended_at").toInstant()).as("its end: its last heartbeat").isEqualTo(lastBeat);
+        assertThat(killedRow.<Long>getAs("duration_ms")).isEqualTo(Duration.ofMinutes(7).toMillis());
+        assertThat(killedBeat).as("its heartbeat file, deleted").doesNotExist();
+        assertThat(heartbeats.resolve(runId)).as("the run's own heartbeat, deleted at its end").doesNotExist();
+        assertThat(run.out()).as("the run says what it marked")
+                .contains("run daily-totals-silent (2024-09-01, started " + silent.startedAt() + ") was still RUNNING in the ledger with no heartbeat since "
+                        + silent.startedAt() + ": its driver was killed or cut off; marked ABANDONED")
+                .contains("run daily-totals-killed (2024-08-31, started " + killed.startedAt() + ")");
+        assertThat(rows.get(runId).<String>getList(rows.get(runId).fieldIndex("warnings"))).as("and keeps it among its warnings")
+                .anyMatch(warning -> warning.startsWith("run daily-totals-silent ")).anyMatch(warning -> warning.startsWith("run daily-totals-killed "));
+
+        // the silent run was only cut off and finishes after all: its real outcome replaces ABANDONED
+        silentLedger.finished(silent.finished(RunStatus.SUCCEEDED, now, RunMetrics.EMPTY, List.of(), Map.of(), List.of(), Optional.empty()));
+        List<Row> silentNow = spark.read().format("delta").load(lake + "/_runs").filter(col("run_id").equalTo(silent.runId())).collectAsList();
+        assertThat(silentNow).as("the row of the run that finished after all").hasSize(1);
+        assertThat(silentNow.get(0).<String>getAs("status")).isEqualTo("SUCCEEDED");
+
+        CliRun again = CliRun.withSettings(List.of("run", "daily-totals", "--date", "2024-09-01"),
+                List.of("input.events=" + events.getParent(), "output.root=" + lake, "ledger.abandon-after-seconds=120"));
+        assertThat(again.exitCode()).as(again.transcript()).isZero();
+        // the alive run's heartbeat stopped (its file is gone) without an outcome: now it is lost too, and only it is marked
+        assertThat(again.out().lines().filter(line -> line.endsWith("marked ABANDONED")).toList()).as("what the next run marks:\n%s", again.out())
+                .singleElement().asString().contains("run daily-totals-alive ");
+        Map<String, String> statusByRun = new java.util.TreeMap<>();
+        spark.read().format("delta").load(lake + "/_runs").collectAsList().forEach(row -> statusByRun.put(row.getAs("run_id"), row.getAs("status")));
+        assertThat(statusByRun).as("statuses after the next run").containsEntry(alive.runId(), "ABANDONED").containsEntry(young.runId(), "RUNNING")
+                .containsEntry(killed.runId(), "ABANDONED").containsEntry(silent.runId(), "SUCCEEDED").containsEntry(otherJob.runId(), "RUNNING");
     }
 }
