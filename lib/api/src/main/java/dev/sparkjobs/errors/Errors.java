@@ -204,7 +204,7 @@ public final class Errors
     /** A failure with no message of its own (a checked exception thrown undeclared by Scala code, say). */
     public static SparkJobsException runFailed(Throwable cause)
     {
-        return failure("The run failed: " + rootMessage(cause), cause);
+        return failure("The run failed: " + LakeFailures.describe(cause), cause);
     }
 
     private static SparkJobsException usage(String message)
@@ -310,7 +310,7 @@ public final class Errors
 
     public static SparkJobsException lakeNotWritable(String ledgerPath, Throwable cause)
     {
-        return failure("Cannot start the run: writing the run ledger " + ledgerPath + " failed: " + rootMessage(cause) + ". "
+        return failure("Cannot start the run: writing the run ledger " + ledgerPath + " failed: " + LakeFailures.describe(cause) + ". "
                 + LakeFailures.hint(cause) + " Nothing was published.", cause);
     }
 
@@ -328,7 +328,7 @@ public final class Errors
     {
         String problem = cause instanceof SparkJobsException known
                 ? known.getMessage() + "\n"
-                : "Cannot publish table " + table + " at " + path + ": " + rootMessage(cause) + ". " + LakeFailures.hint(cause) + " ";
+                : "Cannot publish table " + table + " at " + path + ": " + LakeFailures.describe(cause) + ". " + LakeFailures.hint(cause) + " ";
         return failure(problem + restored
                 + " Re-run the same date once the cause is fixed: the run replaces its partitions, it never duplicates them.", cause);
     }

@@ -47,16 +47,20 @@ public final class S3Proxy
             "software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider",
             "org.apache.hadoop.fs.s3a.auth.IAMInstanceCredentialsProvider");
 
-    private final Process process;
+    private final Path jar;
     private final Path folder;
+    private final int port;
     private final String endpoint;
     private final S3Client client;
+    private Process process;
 
-    private S3Proxy(Process process, Path folder, String endpoint)
+    private S3Proxy(Path jar, Process process, Path folder, int port)
     {
+        this.jar = requireNonNull(jar, "jar is null");
         this.process = requireNonNull(process, "process is null");
         this.folder = requireNonNull(folder, "folder is null");
-        this.endpoint = requireNonNull(endpoint, "endpoint is null");
+        this.port = port;
+        this.endpoint = "http://127.0.0.1:" + port;
         this.client = S3Client.builder()
                 .endpointOverride(URI.create(endpoint))
                 .region(Region.of(REGION))
@@ -87,13 +91,46 @@ public final class S3Proxy
                     "jclouds.provider=filesystem",
                     "jclouds.filesystem.basedir=" + data,
                     ""));
-            Path log = folder.resolve("s3proxy.log");
-            Process process = new ProcessBuilder(javaExecutable(), "-Xmx512m", "-jar", jar.toString(), "--properties", properties.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            awaitPort(process, port, log);
-            return new S3Proxy(process, folder, endpoint);
+            return new S3Proxy(jar, launch(jar, folder, port), folder, port);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Process launch(Path jar, Path folder, int port)
+            throws IOException
+    {
+        Path log = folder.resolve("s3proxy.log");
+        Process process = new ProcessBuilder(javaExecutable(), "-Xmx512m", "-jar", jar.toString(), "--properties", folder.resolve("s3proxy.properties").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        awaitPort(process, port, log);
+        return process;
+    }
+
+    /** Stops the server as an outage would (SIGKILL), keeping its objects: {@link #restart()} brings it back on the same endpoint. */
+    public void stop()
+    {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the server again after {@link #stop()}, with the objects it had, on the same endpoint. */
+    public void restart()
+    {
+        if (process.isAlive()) {
+            throw new IllegalStateException("S3Proxy at " + endpoint + " is running: stop() it first");
+        }
+        try {
+            process = launch(jar, folder, port);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

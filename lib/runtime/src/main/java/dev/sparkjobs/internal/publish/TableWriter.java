@@ -33,6 +33,7 @@ import dev.sparkjobs.api.SessionConf;
 import dev.sparkjobs.api.TableSpec;
 import dev.sparkjobs.api.WriteMode;
 import dev.sparkjobs.errors.Errors;
+import dev.sparkjobs.internal.delta.logstore.CommitFileNotWrittenException;
 
 /**
  * Publishes one output table of a run in one Delta commit, the way its write mode says. A writer
@@ -61,6 +62,7 @@ public abstract sealed class TableWriter
     final RunIdentity run;
     private final RivalRuns rivals;
     private Optional<Long> committed = Optional.empty();
+    private boolean inDoubt;
 
     TableWriter(SparkSession spark, TableSpec spec, String path, RunIdentity run, RivalRuns rivals)
     {
@@ -166,7 +168,46 @@ public abstract sealed class TableWriter
                         Errors.rootMessage(conflict), attempt + 1);
                 pause(attempt);
             }
+            catch (Exception failure) { // Scala code throws checked IOExceptions undeclared: rethrown as they are
+                findOutWhetherItLanded(readVersion, failure);
+                throw failure;
+            }
         }
+    }
+
+    /**
+     * After a commit attempt failed for another reason than a conflict (the storage went away, say),
+     * the commit file may have been written before the failure (Delta reads the log back after
+     * writing it): looks for this run's commit in the log, so that the run restores it like any
+     * other of its commits; when the log cannot be read either, the commit is in doubt.
+     */
+    private void findOutWhetherItLanded(long readVersion, Exception failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof CommitFileNotWrittenException) {
+                return;
+            }
+        }
+        try {
+            for (DeltaTables.LoggedCommit commit : DeltaTables.commitsAfter(spark, path, readVersion)) {
+                if (commit.userMetadata().equals(Optional.of(run.runId()))) {
+                    LOG.warn("The commit to {} failed ({}) after its version {} was written: it is this run's", path, Errors.rootMessage(failure), commit.version());
+                    committed = Optional.of(commit.version());
+                    return;
+                }
+            }
+        }
+        catch (Exception unreadable) { // Scala code throws checked IOExceptions undeclared
+            LOG.warn("Cannot tell whether the failed commit to {} landed: reading its log failed too ({})", path, Errors.rootMessage(unreadable));
+            inDoubt = true;
+            failure.addSuppressed(unreadable);
+        }
+    }
+
+    /** Whether a commit of this run failed in a way that leaves unknown whether it landed (the log could not be read back). */
+    public final boolean commitInDoubt()
+    {
+        return inDoubt;
     }
 
     /**

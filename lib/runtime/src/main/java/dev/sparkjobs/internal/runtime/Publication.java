@@ -181,6 +181,11 @@ final class Publication
         java.util.Collections.reverse(writers);
         for (TableWriter writer : writers) {
             if (writer.committedVersion().isEmpty()) {
+                if (writer.commitInDoubt()) {
+                    restored.add(new RestoreOutcome(writer.name(), RestoreOutcome.Kind.LEFT_AS_IS, Optional.of("this run's commit may have landed: the "
+                            + "storage failed while it was being made and its log could not be read back; the table reads either as it was or with "
+                            + "this run's rows, never a mix")));
+                }
                 continue;
             }
             long version = writer.committedVersion().get();

@@ -58,6 +58,8 @@ public final class S3ConditionalPutLogStore
     private static final int PRECONDITION_FAILED = 412;
     private static final int CONFLICT = 409;
     private static final int CONFLICT_ATTEMPTS = 8;
+    /** Apache HttpClient's HttpHostConnectException, as the SDK quotes it: the connection was never made. */
+    private static final java.util.regex.Pattern CONNECT_FAILED = java.util.regex.Pattern.compile("Unable to execute HTTP request: Connect to \\S+ .*failed: ");
 
     public S3ConditionalPutLogStore(Configuration initHadoopConf)
     {
@@ -104,12 +106,37 @@ public final class S3ConditionalPutLogStore
                     pause(attempt);
                     continue;
                 }
-                throw new IOException("Cannot write Delta log file " + path + ": " + e.getMessage(), e);
+                throw new IOException("PutObject on " + path + ": " + e.getMessage(), e);
             }
             catch (SdkException e) {
-                throw new IOException("Cannot write Delta log file " + path + ": " + e.getMessage(), e);
+                if (neverSent(e)) {
+                    throw new CommitFileNotWrittenException("PutObject on " + path + ": " + e.getMessage() + " (no attempt reached the server: the commit "
+                            + "file was not written)", e);
+                }
+                throw new IOException("PutObject on " + path + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Whether no attempt of a request reached the server: the SDK keeps the failures of earlier
+     * attempts as suppressed exceptions, with the HTTP client's message and no cause.
+     */
+    private static boolean neverSent(SdkException failure)
+    {
+        return couldNotConnect(failure) && Arrays.stream(failure.getSuppressed()).allMatch(S3ConditionalPutLogStore::couldNotConnect);
+    }
+
+    private static boolean couldNotConnect(Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException || cause instanceof java.net.NoRouteToHostException
+                    || cause.getClass().getName().endsWith("ConnectTimeoutException")
+                    || cause.getMessage() != null && CONNECT_FAILED.matcher(cause.getMessage()).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
