@@ -27,7 +27,9 @@ import dev.sparkjobs.testing.TestFiles;
 /**
  * Six driver JVMs at once on one lake, the way Airflow starts them (a DAG run's tasks, a backfill,
  * a retry next to a lost attempt): two jobs, three dates, two runs of one date; first on a fresh
- * lake, then again on the lake they made. On a local folder and on S3 (S3Proxy, conditional puts).
+ * lake, then again on the lake they made. On S3 (S3Proxy, conditional puts), and on a local folder
+ * for the fresh lake only (the local log store's commits on top of existing tables are what
+ * LogStoreStressTest hammers; the second wave costs a third of this suite's time).
  * Every run succeeds, except that of two runs of one date at once at most one publishes and the
  * other exits 4 saying so; the ledger has one row per run; every table's log is contiguous and
  * holds each successful run's commit; the tables hold exactly the expected rows.
@@ -57,7 +59,7 @@ class ConcurrentRunsTest
     {
         Path events = TestFiles.write(work.resolve("events/part-1.csv"), EVENTS).getParent();
         String lake = work.resolve("lake").toUri().toString();
-        wavesOfRuns(spark, lake, List.of("input.events=" + events.toUri()));
+        wavesOfRuns(spark, lake, List.of("input.events=" + events.toUri()), List.of("fresh"));
     }
 
     @Test
@@ -68,13 +70,12 @@ class ConcurrentRunsTest
         s3.hadoopSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
         List<String> settings = new ArrayList<>(s3.settings());
         settings.add("input.events=s3a://" + bucket + "/raw/events/");
-        wavesOfRuns(spark, "s3a://" + bucket + "/lake", settings);
+        wavesOfRuns(spark, "s3a://" + bucket + "/lake", settings, List.of("fresh", "existing"));
     }
 
-    private void wavesOfRuns(SparkSession spark, String lake, List<String> settings)
+    private void wavesOfRuns(SparkSession spark, String lake, List<String> settings, List<String> waves)
     {
         LakeCheck check = new LakeCheck(spark, lake);
-        List<String> waves = List.of("fresh", "existing");
         for (int waveIndex = 0; waveIndex < waves.size(); waveIndex++) {
             String wave = waves.get(waveIndex);
             List<Run> runs = List.of(

@@ -50,9 +50,9 @@ class KillDuringPublishTest
         Path partition = work.resolve("lake/daily_totals/event_date=2024-09-01");
         Set<String> filesBefore = dataFiles(partition);
 
-        // The same date again, 3 million copies of each event: big enough that writing takes seconds.
+        // The same date again, 300,000 copies of each event: the kill comes at the first new data file, seconds before the commit.
         DriverProcess child = DriverProcess.start(List.of("run", "daily-totals", "--date", "2024-09-01",
-                "--set", "input.events=" + events.getParent(), "--set", "output.root=" + lake, "--set", "repeat=3000000"), work.resolve("child.log"));
+                "--set", "input.events=" + events.getParent(), "--set", "output.root=" + lake, "--set", "repeat=300000"), work.resolve("child.log"));
         Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
         boolean killedWhileWriting = false;
         while (Instant.now().isBefore(deadline) && child.isAlive()) {
