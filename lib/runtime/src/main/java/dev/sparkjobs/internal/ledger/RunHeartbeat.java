@@ -89,10 +89,11 @@ public final class RunHeartbeat
     @Override
     public void close()
     {
-        timer.shutdownNow();
+        timer.shutdown(); // no next beat; one being written finishes (interrupting it would only fail it)
         try {
             if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("The heartbeat of {} did not stop within 10 s", file);
+                timer.shutdownNow();
             }
             fileSystem.delete(file, false);
         }
