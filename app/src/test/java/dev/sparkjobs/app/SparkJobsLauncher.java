@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +20,7 @@ final class SparkJobsLauncher
     static final Path PROJECT = Path.of(System.getProperty("spark-jobs.project.dir", "..")).toAbsolutePath().normalize();
 
     private final Path work;
+    private final Map<String, String> environment;
     private int launches;
 
     record Result(int exitCode, String out, String err)
@@ -37,11 +39,25 @@ final class SparkJobsLauncher
 
     SparkJobsLauncher(Path work)
     {
+        this(work, Map.of());
+    }
+
+    /** With environment variables (SPARK_JOBS_MASTER, say) that win over this launcher's own. */
+    SparkJobsLauncher(Path work, Map<String, String> environment)
+    {
         this.work = requireNonNull(work, "work is null");
+        this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
     }
 
     Result launch(String... arguments)
             throws IOException, InterruptedException
+    {
+        return start(arguments).await();
+    }
+
+    /** Starts bin/spark-jobs and returns at once: what it prints can be read while it runs. */
+    Launch start(String... arguments)
+            throws IOException
     {
         List<String> command = new ArrayList<>();
         command.add(PROJECT.resolve("bin/spark-jobs").toString());
@@ -53,14 +69,39 @@ final class SparkJobsLauncher
         builder.environment().put("SPARK_JOBS_NO_BUILD", "1");
         builder.environment().put("SPARK_JOBS_CDS", "0");
         builder.environment().put("SPARK_JOBS_DRIVER_MEMORY", "2g");
-        Process process = builder.start();
-        try {
-            assertThat(process.waitFor(15, TimeUnit.MINUTES)).as("bin/spark-jobs %s finished", List.of(arguments)).isTrue();
+        builder.environment().putAll(environment);
+        return new Launch(List.of(arguments), builder.start(), out, err);
+    }
+
+    /** A running bin/spark-jobs (the driver JVM: the script execs it), its output going to files. */
+    record Launch(List<String> arguments, Process process, Path out, Path err)
+    {
+        Launch
+        {
+            arguments = List.copyOf(requireNonNull(arguments, "arguments is null"));
+            requireNonNull(process, "process is null");
+            requireNonNull(out, "out is null");
+            requireNonNull(err, "err is null");
         }
-        finally {
-            process.destroyForcibly();
+
+        /** What it has printed to standard output so far. */
+        String outSoFar()
+                throws IOException
+        {
+            return Files.readString(out);
         }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+
+        Result await()
+                throws IOException, InterruptedException
+        {
+            try {
+                assertThat(process.waitFor(15, TimeUnit.MINUTES)).as("bin/spark-jobs %s finished", arguments).isTrue();
+            }
+            finally {
+                process.destroyForcibly();
+            }
+            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        }
     }
 
     /** The job names 'list' prints, in its order. */
