@@ -116,7 +116,8 @@ final class WatchedDriver
         long end = killedAt.orElseGet(this::millisSinceStart);
         refresh(end); // lines printed between the last look and the kill
         String runId = runId().orElseThrow(() -> new AssertionError("no 'starting run' line in:\n" + driver.output()));
-        Optional<RunPhase> hit = killedAt.isPresent() ? lastPhase() : Optional.empty();
+        // A run that ended on its own between the last look and the kill was not hit.
+        Optional<RunPhase> hit = killedAt.isPresent() && exitCode == KilledRun.SIGKILLED ? lastPhase() : Optional.empty();
         long intoPhase = hit.map(phase -> end - firstSeen(phase)).orElse(0L);
         return new KilledRun(runId, target, delayMillis, hit, intoPhase, exitCode, phaseStarts(), endedAtNanos, cpuMillis, driver.output());
     }
