@@ -2,6 +2,7 @@ package dev.sparkjobs.api;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.spark.sql.Dataset;
@@ -35,13 +36,34 @@ public interface JobContext
     Optional<String> optionalInputLocation(String inputName);
 
     /** The data files of a declared input (listed recursively, hidden files skipped), for messages that name a file. */
-    List<String> inputFiles(String inputName);
+    default List<String> inputFiles(String inputName)
+    {
+        return listInput(inputName).stream().map(InputFile::path).toList();
+    }
+
+    /**
+     * The data files of a declared input as {@link #inputFiles} lists them, in path order, with
+     * their sizes, modification times and ETags: what a job fingerprints ({@link InputFingerprint})
+     * to tell which of its inputs changed, without reading them.
+     */
+    List<InputFile> listInput(String inputName);
 
     /** Reads files of a declared input (recursively), detecting the format from file names. */
     Dataset<Row> readInput(String inputName, InputFormat format);
 
     /** The currently published version of one of this job's output tables, if it exists. */
     Optional<Dataset<Row>> readPublishedTable(String tableName);
+
+    /**
+     * The partitions this job's runs declared recomputed ({@link JobOutputs.Builder#recomputed}),
+     * by partition value: for each, the declaration of the latest run that recomputed it and
+     * succeeded (by end time), as the run ledger keeps it. Runs of every date and scope count;
+     * failed, abandoned and running runs do not. Empty on a new lake, and outside a run.
+     */
+    default Map<LocalDate, RecomputedPartition> lastRecomputed()
+    {
+        return Map.of();
+    }
 
     /**
      * Persists an intermediate result that several output tables are computed from (memory, then

@@ -314,6 +314,12 @@ public final class Errors
                 + LakeFailures.hint(cause) + " Nothing was published.", cause);
     }
 
+    public static SparkJobsException ledgerNotReadable(String ledgerPath, Throwable cause)
+    {
+        return failure("Cannot tell which partitions changed: reading the run ledger " + ledgerPath + " failed: " + LakeFailures.describe(cause) + ". "
+                + LakeFailures.hint(cause) + " Nothing was published.", cause);
+    }
+
     /** Another run of the same job and date committed a table first: this run publishes nothing. */
     public static SparkJobsException superseded(String job, String date, String table, String path, String rivalRunId, String restored)
     {

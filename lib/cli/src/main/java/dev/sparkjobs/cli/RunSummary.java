@@ -27,6 +27,11 @@ final class RunSummary
         out.println("  steps: " + result.steps().stream()
                 .map(step -> String.format(Locale.ROOT, "%s %.1f s", step.description(), step.millis() / 1000.0))
                 .collect(Collectors.joining(" | ")));
+        if (!result.recomputed().isEmpty()) {
+            out.println("  recomputed: " + result.recomputed().stream()
+                    .map(partition -> partition.value() + " (" + partition.reason() + ")")
+                    .collect(Collectors.joining(", ")));
+        }
         result.counters().forEach((name, value) -> out.println("  " + name + ": " + value));
         if (!result.jobWarnings().isEmpty() || !result.warnings().isEmpty()) {
             out.println("  warnings:");

@@ -3,6 +3,7 @@ package dev.sparkjobs.testing;
 import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +74,11 @@ public final class HarnessRun
                 .orderBy(new Column("started_at").desc()).first();
         Map<String, Long> counters = new TreeMap<>(row.getJavaMap(row.fieldIndex("counters")));
         List<String> warnings = row.getList(row.fieldIndex("warnings"));
+        Map<LocalDate, String> recomputed = new TreeMap<>();
+        List<Row> partitions = row.isNullAt(row.fieldIndex("recomputed_partitions")) ? List.of() : row.getList(row.fieldIndex("recomputed_partitions"));
+        partitions.forEach(partition -> recomputed.put(partition.getDate(0).toLocalDate(), partition.getString(1)));
         return new LedgerRow(row.getAs("run_id"), row.getAs("status"), counters, List.copyOf(warnings),
-                Optional.ofNullable(row.<String>getAs("error_summary")));
+                Optional.ofNullable(row.<String>getAs("error_summary")), recomputed);
     }
 
     /** The run's counters, from its ledger row. */
@@ -121,8 +125,9 @@ public final class HarnessRun
         }
     }
 
-    /** A row of the run ledger. */
-    public record LedgerRow(String runId, String status, Map<String, Long> counters, List<String> warnings, Optional<String> errorSummary)
+    /** A row of the run ledger; {@code recomputed} maps each partition the run declared recomputed to the reason. */
+    public record LedgerRow(String runId, String status, Map<String, Long> counters, List<String> warnings, Optional<String> errorSummary,
+            Map<LocalDate, String> recomputed)
     {
         public LedgerRow
         {
@@ -131,6 +136,7 @@ public final class HarnessRun
             counters = Map.copyOf(counters);
             warnings = List.copyOf(warnings);
             requireNonNull(errorSummary, "errorSummary is null");
+            recomputed = java.util.Collections.unmodifiableMap(new TreeMap<>(recomputed));
         }
     }
 }

@@ -3,7 +3,9 @@ package dev.sparkjobs.internal.ledger;
 import static java.util.Objects.requireNonNull;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max_by;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.hadoop.fs.FileStatus;
@@ -30,12 +33,14 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.OptimisticTransaction;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.delta.actions.RemoveFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +48,8 @@ import org.slf4j.LoggerFactory;
 import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.delta.tables.DeltaTable;
 
+import dev.sparkjobs.api.InputFingerprint;
+import dev.sparkjobs.api.RecomputedPartition;
 import dev.sparkjobs.api.SessionConf;
 import dev.sparkjobs.api.TableSpec;
 import dev.sparkjobs.api.WriteMode;
@@ -93,6 +100,14 @@ public final class RunLedger
             .column("spark_application_id", DataTypes.StringType, "Spark application id")
             .column("error_summary", DataTypes.StringType, "First line of the error, for failed runs; for an ABANDONED run, since when and by whom")
             .column("config", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), "Effective configuration, secrets shown as ***")
+            .column("recomputed_partitions", new ArrayType(new StructType()
+                    .add("partition_value", DataTypes.DateType)
+                    .add("reason", DataTypes.StringType)
+                    .add("input_files", DataTypes.LongType)
+                    .add("input_bytes", DataTypes.LongType)
+                    .add("input_fingerprint", DataTypes.StringType), true),
+                    "Partitions the run recomputed (e.g. billing periods), why (own period, files changed, scope=all...), and the input files "
+                            + "they were computed from: count, bytes and a SHA-256 over their paths, sizes, modification times and ETags")
             .writeMode(WriteMode.merge("run_id"))
             .build();
 
@@ -124,6 +139,9 @@ public final class RunLedger
             OptimisticTransaction transaction = DeltaLog.forTable(spark, path).startTransaction();
             if (transaction.readVersion() < 0) {
                 transaction.updateMetadataForNewTable(DeltaTables.newTableMetadata(SPEC));
+            }
+            else {
+                withColumnsAdded(transaction.metadata()).ifPresent(evolved -> transaction.updateMetadata(evolved, false));
             }
             List<AddFile> added = DeltaTables.added(transaction.writeFiles(row));
             runningRowVersion = transaction.commit(DeltaTables.seq(new ArrayList<Action>(added)),
@@ -159,6 +177,57 @@ public final class RunLedger
         });
         runningRow = List.of();
         runningRowVersion = -1;
+    }
+
+    /**
+     * The ledger's metadata with the columns a later version of spark-jobs declared added at the end
+     * (a ledger written by an earlier version lacks them; its rows read them as null), or empty when
+     * it has every declared column. Any other difference is left to the writes to report.
+     */
+    static Optional<Metadata> withColumnsAdded(Metadata metadata)
+    {
+        StructType actual = metadata.schema();
+        java.util.Set<String> names = java.util.Set.of(actual.fieldNames());
+        StructType evolved = actual;
+        for (StructField field : SPEC.schema().fields()) {
+            if (!names.contains(field.name())) {
+                evolved = evolved.add(field);
+            }
+        }
+        if (evolved.length() == actual.length()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Metadata(metadata.id(), metadata.name(), metadata.description(), metadata.format(), evolved.json(),
+                metadata.partitionColumns(), metadata.configuration(), metadata.createdTime()));
+    }
+
+    /**
+     * For each partition value that succeeded runs of a job declared recomputed, the declaration of
+     * the latest of them (by end time). A few rows per partition value reach the driver: one per
+     * partition (billing periods, days), never the ledger's rows.
+     */
+    public Map<LocalDate, RecomputedPartition> lastRecomputed(String job)
+    {
+        if (DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).version() < 0) {
+            return Map.of();
+        }
+        Dataset<Row> ledger = spark.read().format("delta").load(path);
+        if (!java.util.Set.of(ledger.columns()).contains("recomputed_partitions")) {
+            return Map.of(); // written by a version of spark-jobs before partitions were recorded
+        }
+        List<Row> latest = ledger
+                .filter(col("job").equalTo(lit(job)).and(col("status").equalTo(lit(RunStatus.SUCCEEDED.name()))))
+                .select(col("ended_at"), explode(col("recomputed_partitions")).as("p"))
+                .groupBy(col("p.partition_value"))
+                .agg(max_by(col("p"), col("ended_at")).as("p"))
+                .select("p.partition_value", "p.reason", "p.input_files", "p.input_bytes", "p.input_fingerprint")
+                .collectAsList();
+        Map<LocalDate, RecomputedPartition> partitions = new TreeMap<>();
+        for (Row row : latest) {
+            LocalDate value = row.getDate(0).toLocalDate();
+            partitions.put(value, new RecomputedPartition(value, row.getString(1), new InputFingerprint(row.getLong(2), row.getLong(3), row.getString(4))));
+        }
+        return partitions;
     }
 
     /** The folder of the running drivers' heartbeat files (see {@link RunHeartbeat}); hidden from Delta by its leading underscore. */
@@ -328,7 +397,8 @@ public final class RunLedger
         return spark.createDataFrame(List.of(toRow(record)), SPEC.schema());
     }
 
-    static Row toRow(RunRecord record)
+    /** The ledger row of a record, in {@link #SPEC}'s columns. */
+    public static Row toRow(RunRecord record)
     {
         RunMetrics metrics = record.metrics();
         return RowFactory.create(
@@ -354,6 +424,8 @@ public final class RunLedger
                 record.warnings(),
                 record.sparkApplicationId(),
                 record.errorSummary().orElse(null),
-                record.config());
+                record.config(),
+                record.recomputed().stream().map(partition -> RowFactory.create(Date.valueOf(partition.value()), partition.reason(),
+                        partition.inputs().files(), partition.inputs().bytes(), partition.inputs().digest())).toList());
     }
 }

@@ -4,10 +4,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import java.time.LocalDate;
+import java.util.TreeSet;
 
 import org.apache.spark.sql.Column;
 
-import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.api.WriteMode;
 
 /**
@@ -18,10 +18,19 @@ public final class PartitionPredicates
 {
     private PartitionPredicates() {}
 
-    public static Column runPartition(WriteMode.ReplacePartition mode, RunScope scope)
+    /**
+     * The partitions a run of one date replaces in a table: its logical date's, and those the job
+     * declared recomputed, each at the table's granularity.
+     */
+    public static Column runPartitions(WriteMode.ReplacePartition mode, RunIdentity run)
     {
-        LocalDate value = mode.granularity().partitionValue(scope.logicalDate());
-        return col(mode.column()).equalTo(lit(java.sql.Date.valueOf(value)));
+        TreeSet<LocalDate> values = new TreeSet<>();
+        values.add(mode.granularity().partitionValue(run.scope().logicalDate()));
+        run.alsoRecomputed().forEach(value -> values.add(mode.granularity().partitionValue(value)));
+        if (values.size() == 1) {
+            return col(mode.column()).equalTo(lit(java.sql.Date.valueOf(values.first())));
+        }
+        return col(mode.column()).isin(values.stream().map(java.sql.Date::valueOf).toArray());
     }
 
     public static String toSql(Column predicate)

@@ -19,8 +19,9 @@ import dev.sparkjobs.api.TableSpec;
 import dev.sparkjobs.api.WriteMode;
 
 /**
- * Replaces the run's partition (scope date), or every partition the result falls in (scope all).
- * The commit reads only those partitions, so runs of other dates commit alongside without conflict.
+ * Replaces the run's partitions (scope date: the logical date's and those the job declared
+ * recomputed), or every partition the result falls in (scope all). The commit reads only those
+ * partitions, so runs of other dates commit alongside without conflict.
  */
 final class ReplacePartitionWriter
         extends FileStagingWriter
@@ -39,7 +40,7 @@ final class ReplacePartitionWriter
         if (run.scope().isAll()) {
             return List.of(Check.notNull(mode.column()));
         }
-        Column inRun = PartitionPredicates.runPartition(mode, run.scope());
+        Column inRun = PartitionPredicates.runPartitions(mode, run);
         return List.of(Check.notNull(mode.column()),
                 Check.predicate("in_run_partition(" + PartitionPredicates.toSql(inRun) + ")", inRun, mode.column()));
     }
@@ -51,19 +52,19 @@ final class ReplacePartitionWriter
             return DeltaTables.list(transaction.filterFiles(JavaConverters.asScalaSet(writtenPartitions()).toSet()));
         }
         return DeltaTables.list(transaction.filterFiles(DeltaTables.seq(List.of(
-                DeltaTables.condition(spark, spec.schema(), PartitionPredicates.runPartition(mode, run.scope())))), false));
+                DeltaTables.condition(spark, spec.schema(), PartitionPredicates.runPartitions(mode, run)))), false));
     }
 
     @Override
     DeltaOperations.Write operation()
     {
-        String predicate = run.scope().isAll() ? "partitions written by the run" : PartitionPredicates.toSql(PartitionPredicates.runPartition(mode, run.scope()));
+        String predicate = run.scope().isAll() ? "partitions written by the run" : PartitionPredicates.toSql(PartitionPredicates.runPartitions(mode, run));
         return DeltaTables.write(SaveMode.Overwrite, spec.partitionColumns(), Optional.of(predicate), run.runId());
     }
 
     @Override
     Optional<String> optimizeWhere()
     {
-        return run.scope().isAll() ? Optional.empty() : Optional.of(PartitionPredicates.toSql(PartitionPredicates.runPartition(mode, run.scope())));
+        return run.scope().isAll() ? Optional.empty() : Optional.of(PartitionPredicates.toSql(PartitionPredicates.runPartitions(mode, run)));
     }
 }

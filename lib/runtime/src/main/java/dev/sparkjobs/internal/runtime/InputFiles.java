@@ -2,14 +2,18 @@ package dev.sparkjobs.internal.runtime;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -20,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import dev.sparkjobs.api.InputFile;
 import dev.sparkjobs.api.InputFormat;
 import dev.sparkjobs.errors.Errors;
 
@@ -31,10 +36,11 @@ public final class InputFiles
 {
     private InputFiles() {}
 
-    public static List<String> list(Configuration hadoop, String key, String location)
+    /** The data files of an input, in path order, as its store lists them (size, modification time, ETag where the store has one). */
+    public static List<InputFile> list(Configuration hadoop, String key, String location)
     {
         Path root = new Path(location);
-        List<String> files = new ArrayList<>();
+        List<InputFile> files = new ArrayList<>();
         try {
             FileSystem fileSystem = root.getFileSystem(hadoop);
             FileStatus status;
@@ -45,13 +51,13 @@ public final class InputFiles
                 throw Errors.inputNotFound(key, location, "does not exist");
             }
             if (status.isFile()) {
-                return List.of(status.getPath().toString());
+                return List.of(inputFile(status));
             }
             RemoteIterator<LocatedFileStatus> iterator = fileSystem.listFiles(root, true);
             while (iterator.hasNext()) {
                 LocatedFileStatus file = iterator.next();
                 if (!isHidden(root, file.getPath())) {
-                    files.add(file.getPath().toString());
+                    files.add(inputFile(file));
                 }
             }
         }
@@ -61,8 +67,15 @@ public final class InputFiles
         if (files.isEmpty()) {
             throw Errors.inputNotFound(key, location, "holds no data files");
         }
-        files.sort(null);
+        files.sort(Comparator.comparing(InputFile::path));
         return files;
+    }
+
+    private static InputFile inputFile(FileStatus status)
+    {
+        // S3A's statuses carry the object's ETag; local and HDFS files have none.
+        Optional<String> etag = status instanceof EtagSource source ? Optional.ofNullable(source.getEtag()).filter(tag -> !tag.isEmpty()) : Optional.empty();
+        return new InputFile(status.getPath().toString(), status.getLen(), Instant.ofEpochMilli(status.getModificationTime()), etag);
     }
 
     private static boolean isHidden(Path root, Path file)
@@ -77,19 +90,19 @@ public final class InputFiles
     }
 
     /** The format of a data file, from its name; empty for names no reader understands. */
-    public static java.util.Optional<InputFormat> formatOf(String file)
+    public static Optional<InputFormat> formatOf(String file)
     {
         String name = file.toLowerCase(Locale.ROOT);
         if (name.endsWith(".parquet") || name.endsWith(".snappy.parquet")) {
-            return java.util.Optional.of(InputFormat.PARQUET);
+            return Optional.of(InputFormat.PARQUET);
         }
         if (name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".csv.bz2")) {
-            return java.util.Optional.of(InputFormat.CSV);
+            return Optional.of(InputFormat.CSV);
         }
         if (name.endsWith(".json") || name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json.gz") || name.endsWith(".jsonl.gz")) {
-            return java.util.Optional.of(InputFormat.JSON);
+            return Optional.of(InputFormat.JSON);
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** The one format of all the files; mixed or unknown formats are a clear error. */

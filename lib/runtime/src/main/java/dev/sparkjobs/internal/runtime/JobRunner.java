@@ -27,6 +27,7 @@ import dev.sparkjobs.api.InputSpec;
 import dev.sparkjobs.api.Job;
 import dev.sparkjobs.api.JobConfig;
 import dev.sparkjobs.api.JobOutputs;
+import dev.sparkjobs.api.RecomputedPartition;
 import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.api.ScopeMode;
 import dev.sparkjobs.config.ConfigLoader;
@@ -131,7 +132,7 @@ public final class JobRunner
             int publishParallelism = FrameworkKeys.parallelism(config, FrameworkKeys.PUBLISH_PARALLELISM, warnings);
             List<TableOutcome> published;
             List<CheckOutcome> failedChecks;
-            try (Publication publication = publication(spark, job, outputs, outputRoot, new RunIdentity(job.name(), runId, scope),
+            try (Publication publication = publication(spark, job, outputs, outputRoot, new RunIdentity(job.name(), runId, scope, outputs.recomputed().stream().map(RecomputedPartition::value).toList()),
                     ledger.rivalsOf(record), steps, stageParallelism, publishParallelism)) {
                 List<CheckOutcome> checks = publication.stageAndCheck(new CheckEvaluator(config.get(FrameworkKeys.CHECKS_SAMPLE_ROWS)));
                 failedChecks = checks.stream().filter(outcome -> !outcome.passed()).toList();
@@ -140,10 +141,10 @@ public final class JobRunner
             }
             RunMetrics totals = awaitMetrics(spark, metrics);
             try (var step = steps.start("record outcome in " + ledger.path())) {
-                ledger.finished(record.finished(RunStatus.SUCCEEDED, clock.instant(), totals, published, outputs.counters(), warnings, Optional.empty()));
+                ledger.finished(record.succeeded(clock.instant(), totals, published, outputs.counters(), warnings, outputs.recomputed()));
             }
-            return new RunResult(runId, job.name(), outputRoot, published, failedChecks, outputs.warnings(), outputs.counters(), totals, steps.timings(),
-                    Duration.between(started, clock.instant()));
+            return new RunResult(runId, job.name(), outputRoot, published, failedChecks, outputs.warnings(), outputs.counters(), outputs.recomputed(), totals,
+                    steps.timings(), Duration.between(started, clock.instant()));
         }
         catch (Exception failure) { // includes checked exceptions thrown undeclared by Scala code
             RuntimeException unchecked = Publication.unchecked(failure);
@@ -204,7 +205,7 @@ public final class JobRunner
     {
         String summary = failure instanceof SparkJobsException ? failure.getMessage().lines().findFirst().orElse("") : Errors.rootMessage(failure);
         try {
-            ledger.finished(record.finished(RunStatus.FAILED, clock.instant(), awaitMetrics(spark, metrics), List.of(), Map.of(), List.of(), Optional.of(summary)));
+            ledger.finished(record.failed(clock.instant(), awaitMetrics(spark, metrics), summary));
         }
         catch (Exception | Error ledgerFailure) { // the run's own failure is what the caller gets
             LOG.warn("Could not record the failure of run {} in the ledger: {}", record.runId(), Errors.rootMessage(ledgerFailure));

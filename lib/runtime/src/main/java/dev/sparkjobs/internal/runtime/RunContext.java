@@ -4,19 +4,23 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import dev.sparkjobs.api.InputFile;
 import dev.sparkjobs.api.InputFormat;
 import dev.sparkjobs.api.InputSpec;
 import dev.sparkjobs.api.Job;
 import dev.sparkjobs.api.JobConfig;
 import dev.sparkjobs.api.JobContext;
+import dev.sparkjobs.api.RecomputedPartition;
 import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.errors.Errors;
+import dev.sparkjobs.internal.ledger.RunLedger;
 import dev.sparkjobs.internal.publish.DeltaTables;
 
 /** The {@link JobContext} of one run. */
@@ -100,7 +104,7 @@ final class RunContext
     }
 
     @Override
-    public List<String> inputFiles(String inputName)
+    public List<InputFile> listInput(String inputName)
     {
         return InputFiles.list(spark.sparkContext().hadoopConfiguration(), declaredInput(inputName).key(), inputLocation(inputName));
     }
@@ -120,6 +124,17 @@ final class RunContext
     {
         String path = Locations.child(outputRoot, tableName);
         return DeltaTables.currentVersion(spark, path).map(version -> spark.read().format("delta").option("versionAsOf", version).load(path));
+    }
+
+    @Override
+    public Map<LocalDate, RecomputedPartition> lastRecomputed()
+    {
+        try {
+            return new RunLedger(spark, outputRoot).lastRecomputed(job.name());
+        }
+        catch (Exception e) { // Scala code throws checked IOExceptions undeclared
+            throw Errors.ledgerNotReadable(Locations.child(outputRoot, RunLedger.TABLE), e);
+        }
     }
 
     @Override

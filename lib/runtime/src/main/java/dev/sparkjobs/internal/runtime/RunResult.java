@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.sparkjobs.api.RecomputedPartition;
 import dev.sparkjobs.internal.checks.CheckOutcome;
 import dev.sparkjobs.internal.ledger.TableOutcome;
 
@@ -18,6 +19,7 @@ public record RunResult(
         List<CheckOutcome> warnings,
         List<String> jobWarnings,
         Map<String, Long> counters,
+        List<RecomputedPartition> recomputed,
         RunMetrics metrics,
         List<StepLabels.StepTiming> steps,
         Duration duration)
@@ -31,6 +33,7 @@ public record RunResult(
         warnings = List.copyOf(requireNonNull(warnings, "warnings is null"));
         jobWarnings = List.copyOf(requireNonNull(jobWarnings, "jobWarnings is null"));
         counters = Map.copyOf(requireNonNull(counters, "counters is null"));
+        recomputed = List.copyOf(requireNonNull(recomputed, "recomputed is null"));
         requireNonNull(metrics, "metrics is null");
         steps = List.copyOf(requireNonNull(steps, "steps is null"));
         requireNonNull(duration, "duration is null");

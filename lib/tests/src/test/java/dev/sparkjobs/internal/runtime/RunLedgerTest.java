@@ -18,12 +18,16 @@ import java.util.Optional;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.delta.tables.DeltaTable;
 
+import dev.sparkjobs.api.InputFingerprint;
+import dev.sparkjobs.api.RecomputedPartition;
 import dev.sparkjobs.api.RunScope;
 import dev.sparkjobs.api.ScopeMode;
 import dev.sparkjobs.internal.ledger.RunHeartbeat;
@@ -109,6 +113,56 @@ class RunLedgerTest
     }
 
     @Test
+    void aLedgerOfAnEarlierVersionGainsTheRecomputedPartitionsAndTheLatestSucceededDeclarationCounts(SparkSession spark)
+    {
+        String lake = work.resolve("lake").toString();
+        // The ledger as spark-jobs wrote it before recomputed_partitions existed: every column but that one, one old row.
+        StructType before = new StructType(java.util.Arrays.stream(RunLedger.SPEC.schema().fields())
+                .filter(field -> !field.name().equals("recomputed_partitions")).toArray(StructField[]::new));
+        Row old = oldLedgerRow(spark, "old-1", before);
+        spark.createDataFrame(List.of(old), before).write().format("delta").save(lake + "/_runs");
+
+        LocalDate august = LocalDate.parse("2024-08-01");
+        LocalDate september = LocalDate.parse("2024-09-01");
+        RunLedger ledger = new RunLedger(spark, lake);
+        assertThat(ledger.lastRecomputed("cost-analysis")).as("an old ledger holds no declarations").isEmpty();
+        RunRecord first = RunRecord.started("first-1", "cost-analysis", LocalDate.parse("2024-09-30"), "local", "all", Instant.parse("2024-10-01T00:00:00Z"),
+                "app-1", Map.of());
+        ledger.started(first);
+        ledger.finished(first.succeeded(Instant.parse("2024-10-01T00:01:00Z"), RunMetrics.EMPTY, List.of(), Map.of(), List.of(),
+                List.of(new RecomputedPartition(august, "scope=all", new InputFingerprint(1, 10, "a1")),
+                        new RecomputedPartition(september, "scope=all", new InputFingerprint(2, 20, "s1")))));
+        RunRecord second = RunRecord.started("second-1", "cost-analysis", LocalDate.parse("2024-09-15"), "local", "date", Instant.parse("2024-10-02T00:00:00Z"),
+                "app-2", Map.of());
+        ledger.started(second);
+        ledger.finished(second.succeeded(Instant.parse("2024-10-02T00:01:00Z"), RunMetrics.EMPTY, List.of(), Map.of(), List.of(),
+                List.of(new RecomputedPartition(september, "own period", new InputFingerprint(3, 30, "s2")))));
+        RunRecord failed = RunRecord.started("failed-1", "cost-analysis", LocalDate.parse("2024-09-16"), "local", "date", Instant.parse("2024-10-03T00:00:00Z"),
+                "app-3", Map.of());
+        ledger.started(failed);
+        ledger.finished(failed.failed(Instant.parse("2024-10-03T00:01:00Z"), RunMetrics.EMPTY, "checks failed"));
+
+        assertThat(spark.read().format("delta").load(lake + "/_runs").schema().fieldNames()).as("columns after the first run of this version")
+                .containsExactly(RunLedger.SPEC.schema().fieldNames());
+        assertThat(spark.read().format("delta").load(lake + "/_runs").filter("run_id = 'old-1'").first().isNullAt(RunLedger.SPEC.schema().fieldIndex("recomputed_partitions")))
+                .as("the old row reads the new column as null").isTrue();
+        assertThat(ledger.lastRecomputed("cost-analysis")).as("August from the first run, September from the second, the failed run ignored")
+                .containsExactly(Map.entry(august, new RecomputedPartition(august, "scope=all", new InputFingerprint(1, 10, "a1"))),
+                        Map.entry(september, new RecomputedPartition(september, "own period", new InputFingerprint(3, 30, "s2"))));
+        assertThat(ledger.lastRecomputed("daily-totals")).as("another job's declarations").isEmpty();
+    }
+
+    /** A SUCCEEDED row of the old schema: the new row's values for the columns it has. */
+    private static Row oldLedgerRow(SparkSession spark, String runId, StructType schema)
+    {
+        RunRecord record = RunRecord.started(runId, "cost-analysis", LocalDate.parse("2024-08-31"), "local", "date", Instant.parse("2024-09-01T00:00:00Z"),
+                "app-0", Map.of()).succeeded(Instant.parse("2024-09-01T00:01:00Z"), RunMetrics.EMPTY, List.of(), Map.of(), List.of(), List.of());
+        Row full = spark.createDataFrame(List.of(RunLedger.toRow(record)), RunLedger.SPEC.schema()).select(schema.fieldNames()[0],
+                java.util.Arrays.copyOfRange(schema.fieldNames(), 1, schema.length())).first();
+        return full;
+    }
+
+    @Test
     void replacesTheRunningRowEvenWhenItsFileWasCompactedAway(SparkSession spark)
     {
         String lake = work.resolve("lake").toString();
@@ -122,7 +176,7 @@ class RunLedgerTest
         DeltaTable.forPath(spark, lake + "/_runs").optimize().executeCompaction();
         assertThat(spark.read().format("delta").load(lake + "/_runs").inputFiles()).as("files after compaction").hasSize(1);
 
-        ledger.finished(ours.finished(RunStatus.SUCCEEDED, Instant.parse("2024-09-02T00:01:00Z"), RunMetrics.EMPTY, List.of(), Map.of(), List.of(), Optional.empty()));
+        ledger.finished(ours.succeeded(Instant.parse("2024-09-02T00:01:00Z"), RunMetrics.EMPTY, List.of(), Map.of(), List.of(), List.of()));
 
         Map<String, String> statusByRun = new java.util.TreeMap<>();
         for (Row row : spark.read().format("delta").load(lake + "/_runs").select("run_id", "status").collectAsList()) {
@@ -225,7 +279,7 @@ class RunLedgerTest
                 .anyMatch(warning -> warning.startsWith("run daily-totals-silent ")).anyMatch(warning -> warning.startsWith("run daily-totals-killed "));
 
         // the silent run was only cut off and finishes after all: its real outcome replaces ABANDONED
-        silentLedger.finished(silent.finished(RunStatus.SUCCEEDED, now, RunMetrics.EMPTY, List.of(), Map.of(), List.of(), Optional.empty()));
+        silentLedger.finished(silent.succeeded(now, RunMetrics.EMPTY, List.of(), Map.of(), List.of(), List.of()));
         List<Row> silentNow = spark.read().format("delta").load(lake + "/_runs").filter(col("run_id").equalTo(silent.runId())).collectAsList();
         assertThat(silentNow).as("the row of the run that finished after all").hasSize(1);
         assertThat(silentNow.get(0).<String>getAs("status")).isEqualTo("SUCCEEDED");
