@@ -132,7 +132,7 @@ public final class CostAnalysisBenchmark
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = connection.createStatement()) {
             statement.execute("SET threads = 2");
             statement.execute("SET TimeZone = 'UTC'");
-            statement.execute("CREATE TEMP TABLE items AS " + DuckDbQueries.items(billing.resolve("*.parquet").toString(), lineItems));
+            statement.execute("CREATE TEMP TABLE items AS " + DuckDbQueries.items(billing.resolve("*/*.parquet").toString(), lineItems));
             if (lineItems) {
                 statement.execute("COPY items TO '" + out.resolve("cost_line_items") + "' (FORMAT PARQUET, PARTITION_BY (billing_period))");
             }

@@ -35,6 +35,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
 
+import dev.sparkjobs.api.InputFile;
 import dev.sparkjobs.api.JobContext;
 import dev.sparkjobs.errors.Errors;
 import dev.sparkjobs.errors.SparkJobsException;
@@ -70,17 +71,17 @@ final class BillingReader
     private BillingReader() {}
 
     /**
-     * Reads the input with the values of the tag keys the normaliser uses extracted from the
+     * Reads the given files of the input with the values of the tag keys the normaliser uses extracted from the
      * format's tag column into {@link #TAG_VALUES}: a lookup in a Parquet map, or a JSON parse with
      * a schema of just those keys for CSV, so that a plan that needs only these values never builds
      * the full map.
      */
-    static SourceRows read(JobContext context, CostAnalysisSettings settings)
+    static SourceRows read(JobContext context, CostAnalysisSettings settings, List<InputFile> inputFiles)
     {
         SparkSession spark = context.spark();
         enableNestedVectorizedReader(spark);
         BillingFileInspector inspector = new BillingFileInspector(spark.sparkContext().hadoopConfiguration(), INPUT_KEY);
-        List<BillingFile> files = context.inputFiles(INPUT).stream().map(inspector::inspect).toList();
+        List<BillingFile> files = inputFiles.stream().map(InputFile::path).map(inspector::inspect).toList();
         BillingFormat format = formatOf(files, settings.billingFormat());
         for (BillingFile file : files) {
             List<String> missing = format.missingRequiredColumns(file.columns());

@@ -25,8 +25,9 @@ import dev.sparkjobs.api.report.JobReport;
 import dev.sparkjobs.errors.SparkJobsException;
 
 /**
- * Cloud billing exports (AWS CUR 2.0 or FinOps FOCUS) to cost facts and FinOps KPIs, one billing
- * period (the month of the logical date) or every period found ({@code scope=all}) per run.
+ * Cloud billing exports (AWS CUR 2.0 or FinOps FOCUS) to cost facts and FinOps KPIs: per run, the
+ * billing period of the logical date and the earlier periods whose export files were rewritten
+ * since they were last published ({@link BillingPeriods}), or every period found ({@code scope=all}).
  */
 public final class CostAnalysisJob
         implements Job
@@ -81,9 +82,11 @@ public final class CostAnalysisJob
     {
         CostAnalysisSettings settings = CostAnalysisSettings.from(context.config());
         LocalDate period = context.logicalDate().withDayOfMonth(1);
+        BillingPeriods.Plan plan;
         BillingReader.SourceRows source;
         try (var step = context.step("inspect billing files")) {
-            source = BillingReader.read(context, settings);
+            plan = BillingPeriods.plan(context.scope(), settings.anomalyWindowDays(), context.listInput(BillingReader.INPUT), context.lastRecomputed());
+            source = BillingReader.read(context, settings, plan.filesRead());
         }
         Dataset<Row> items = source.format() == BillingFormat.CUR2
                 ? CurNormaliser.normalise(source.rows(), settings)
@@ -92,9 +95,10 @@ public final class CostAnalysisJob
         items = items.withColumn(LineItems.BILLING_PERIOD, coalesce(col(LineItems.BILLING_PERIOD), lit(Date.valueOf(period))));
         Column inScope = lit(true);
         if (!context.scope().isAll()) {
-            LocalDate earliest = earliestPeriodNeeded(period, settings.anomalyWindowDays());
-            items = items.filter(col(LineItems.BILLING_PERIOD).between(lit(Date.valueOf(earliest)), lit(Date.valueOf(period))));
-            inScope = col(LineItems.BILLING_PERIOD).equalTo(lit(Date.valueOf(period)));
+            // The periods recomputed (the run's own, those whose files changed, the ones after those), and the periods their
+            // month-over-month change and anomaly windows need.
+            items = items.filter(col(LineItems.BILLING_PERIOD).isin(dates(plan.periodsRead())));
+            inScope = col(LineItems.BILLING_PERIOD).isin(dates(plan.recomputedPeriods()));
         }
         // The line items are never cached: cost_line_items and cost_rejects read the files again
         // (only the columns they use), and every other table and the counts below come from the
@@ -122,7 +126,7 @@ public final class CostAnalysisJob
 
         Dataset<Row> costRowsInScope = items.filter(col(BillingReader.REJECT).isNull().and(col(LineItems.IS_SPLIT).unary_$bang()).and(inScope));
         Dataset<Row> costGrain = grain.filter(CostGrain.isCost());
-        Column anomalyInScope = context.scope().isAll() ? lit(true) : col(LineItems.BILLING_PERIOD).equalTo(lit(Date.valueOf(period)));
+        Column anomalyInScope = inScope;
         boolean hasSplitColumns = source.presentColumns().contains("split_line_item_split_cost");
         Dataset<Row> splitGrain = grain.filter(CostGrain.isSplit().and(inScope).and(lit(hasSplitColumns && splitRowCount > 0)));
         // Known empty when nothing was rejected: the optimiser then drops the scan.
@@ -139,8 +143,11 @@ public final class CostAnalysisJob
                         col(LineItems.BILLING_PERIOD), col("source_file"), col(BillingReader.REJECT + ".reason").as("reason"),
                         col(BillingReader.REJECT + ".column_name").as("column_name"), col(BillingReader.REJECT + ".raw_value").as("raw_value")))
                 .counter("rows_read", rows)
+                .counter("billing_files_read", plan.filesRead().size())
+                .counter("billing_files_skipped", plan.filesSkipped())
                 .counter("rows_rejected", rejected)
                 .counter("split_cost_rows", splitRowCount);
+        plan.recomputed().forEach(outputs::recomputed);
         if (rows == 0) {
             outputs.warning("No billing rows for " + (context.scope().isAll() ? "any period" : "billing period " + period) + " in "
                     + context.inputLocation(BillingReader.INPUT) + ": the tables' rows for it are now empty.");
@@ -149,6 +156,11 @@ public final class CostAnalysisJob
             outputs.warning(rejected + " of " + rows + " billing rows were rejected (unreadable or out-of-range values, dates outside their billing period); see table cost_rejects.");
         }
         return outputs.build();
+    }
+
+    private static Object[] dates(java.util.Collection<LocalDate> periods)
+    {
+        return periods.stream().map(Date::valueOf).toArray();
     }
 
     /** The first period a run needs besides its own: the previous one (month-over-month) and the anomaly window's days. */

@@ -3,6 +3,7 @@ package dev.sparkjobs.costanalysis;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
@@ -43,6 +44,7 @@ public final class SampleCurGenerator
     static final String SPIKE_ACCOUNT = "222222222222";
     static final String SPIKE_SERVICE = "AmazonRDS";
     private static final int ROWS_PER_FILE = 1_000_000;
+    private static final String PERIOD_FOLDER = "BILLING_PERIOD";
 
     private static final String[] ACCOUNTS = {"111111111111", "222222222222", "333333333333", "444444444444", "555555555555"};
     private static final String[] TEAMS = {"payments", "search", "data", "platform"};
@@ -63,10 +65,12 @@ public final class SampleCurGenerator
     {
         String folder = request.outputDirectory() + "/billing";
         int files = (int) Math.max(1, Math.min(64, (request.scale() + ROWS_PER_FILE - 1) / ROWS_PER_FILE));
+        // One folder per billing period, BILLING_PERIOD=YYYY-MM, as AWS Data Exports lay out CUR 2.0 (the folder name is not a column of the files).
         lineItems(request.spark().range(0, request.scale(), 1, files), request.seed())
-                .write().mode("overwrite").parquet(folder);
+                .withColumn(PERIOD_FOLDER, date_format(col("bill_billing_period_start_date"), "yyyy-MM"))
+                .write().mode("overwrite").partitionBy(PERIOD_FOLDER).parquet(folder);
         return new SampleData(Map.of("input.billing", folder, "scope", "all"), LocalDate.of(2024, 9, 30),
-                "Wrote " + request.scale() + " AWS CUR 2.0 line items (Parquet, July to September 2024, 5 accounts) to " + folder
+                "Wrote " + request.scale() + " AWS CUR 2.0 line items (Parquet, July to September 2024, 5 accounts) to " + folder + "/BILLING_PERIOD=*"
                         + "; planted spike: " + SPIKE_SERVICE + " of account " + SPIKE_ACCOUNT + " on " + SPIKE_DAY + ".");
     }
 
