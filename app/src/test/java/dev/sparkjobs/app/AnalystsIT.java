@@ -26,16 +26,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.sparkjobs.api.Job;
+import dev.sparkjobs.app.SparkJobsLauncher.Result;
 import dev.sparkjobs.internal.registry.JobRegistry;
 import dev.sparkjobs.testing.CliRun;
 import dev.sparkjobs.testing.DeltaKernelRows;
 import dev.sparkjobs.testing.SharedSpark;
 
 /**
- * What analysts get, on the lake the demo makes with every packaged job: every table opens in a
- * Delta reader without Spark (Delta Kernel) with the rows Spark reads and no reader feature, and
- * each job's report renders in headless Chromium with every chart drawn. Screenshots of the
- * reports are kept in target/reports/ for the reader of the test report.
+ * What analysts get, on the lake the demo makes with every packaged job, run the way the README
+ * tells a new user to (bin/spark-jobs demo: the packaged jar through the real SparkSubmit): every
+ * job succeeds, every table opens in a Delta reader without Spark (Delta Kernel) with the rows
+ * Spark reads and no reader feature, the packaged jar writes reports (its chart libraries) and
+ * answers SQL by table name, and each job's report renders in headless Chromium with every chart
+ * drawn. Screenshots of the reports are kept in target/reports/ for the reader of the test report.
  */
 @ExtendWith(SharedSpark.class)
 class AnalystsIT
@@ -47,13 +50,43 @@ class AnalystsIT
     static Path work;
 
     private static String lake;
+    private static Result demo;
 
     @BeforeAll
     static void runTheDemo()
+            throws IOException, InterruptedException
     {
         lake = work.resolve("lake").toString();
-        CliRun demo = CliRun.of("demo", "--samples", work.resolve("samples").toString(), "--set", "output.root=" + lake);
+        demo = launch("demo", "--samples", work.resolve("samples").toString(), "--set", "output.root=" + lake);
         assertThat(demo.exitCode()).as(demo.transcript()).isZero();
+    }
+
+    private static Result launch(String... args)
+            throws IOException, InterruptedException
+    {
+        return new SparkJobsLauncher(work).launch(args);
+    }
+
+    @Test
+    void theDemoRunsEveryPackagedJobThroughTheLauncherAndThePackagedJarReportsAndQueries()
+            throws Exception
+    {
+        Result list = launch("list");
+        List<String> jobs = list.out().lines().map(line -> line.split("\\s+")[0]).filter(name -> !name.equals("smoke-test")).toList();
+        assertThat(jobs).as("the packaged jobs").containsAll(JOBS);
+        for (String job : jobs) {
+            assertThat(demo.out()).as(demo.transcript()).contains(job + ": succeeded");
+        }
+        assertThat(Path.of(lake, "_runs", "_delta_log")).as("the run ledger of the demo runs").isDirectory();
+
+        // the packaged jar draws charts (JFreeChart and JFreeSVG are in it) and queries the lake by table name
+        Path page = work.resolve("cost-analysis-packaged.html");
+        Result report = launch("report", "cost-analysis", "--out", page.toString(), "--set", "output.root=" + lake);
+        assertThat(report.exitCode()).as(report.transcript()).isZero();
+        assertThat(Files.readString(page)).as("the cost-analysis report of the demo").contains("<svg").contains("daily-cost-by-service");
+        Result sql = launch("sql", "SELECT DISTINCT job FROM _runs WHERE status = 'SUCCEEDED' ORDER BY job", "--set", "output.root=" + lake);
+        assertThat(sql.exitCode()).as(sql.transcript()).isZero();
+        assertThat(sql.out().lines().map(String::strip).toList()).as(sql.transcript()).containsAll(jobs);
     }
 
     private static Set<String> tablesOfTheLake()

@@ -43,7 +43,8 @@ import dev.sparkjobs.testing.SharedSpark;
  * run's tables, and the re-run marks the killed run ABANDONED in the ledger.
  * <p>
  * Sizes (system properties): {@code faults.kills} (default 6, one per phase), {@code faults.seed}
- * (default 15) and {@code faults.jobs} (default all three, in rotation). The full sweep is
+ * (default 15) and {@code faults.jobs} (default all three, in rotation; CI's app/pom.xml gives two,
+ * cost-analysis and similarity-scoring, and bench/fault-sweep.sh all three). The full sweep is
  * bench/fault-sweep.sh; the figures of a run go to target/fault-sweep.md.
  * <p>
  * Only the killed runs are drivers of their own; clean runs and re-runs run in this JVM, at the

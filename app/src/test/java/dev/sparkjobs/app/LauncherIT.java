@@ -14,7 +14,8 @@ import dev.sparkjobs.app.SparkJobsLauncher.Result;
 
 /**
  * The packaged application jar run the way users run it: bin/spark-jobs, which goes through the
- * real org.apache.spark.deploy.SparkSubmit with a local master and the provided jars.
+ * real org.apache.spark.deploy.SparkSubmit with a local master and the provided jars. (The demo,
+ * the README's first command, runs through it in AnalystsIT, which checks the lake it makes.)
  */
 class LauncherIT
 {
@@ -44,31 +45,6 @@ class LauncherIT
         assertThat(lines).as("header and one row").hasSize(2);
         assertThat(lines.get(0)).isEqualTo("run_date,run_id,spark_version,numbers,total");
         assertThat(lines.get(1)).startsWith("2024-09-30,smoke-test-").endsWith(",100,5050");
-    }
-
-    @Test
-    void demoMakesSampleDataAndRunsEveryJob()
-            throws Exception
-    {
-        Path lake = work.resolve("demo-lake");
-        Result demo = launch("demo", "--samples", work.resolve("samples").toString(), "--set", "output.root=" + lake);
-        assertThat(demo.exitCode()).as(demo.transcript()).isZero();
-        Result list = launch("list");
-        List<String> jobs = list.out().lines().map(line -> line.split("\\s+")[0]).filter(name -> !name.equals("smoke-test")).toList();
-        assertThat(jobs).as("the packaged jobs").contains("cost-analysis", "defect-image-stats", "similarity-scoring");
-        for (String job : jobs) {
-            assertThat(demo.out()).as(demo.transcript()).contains(job + ": succeeded");
-        }
-        assertThat(lake.resolve("_runs/_delta_log")).as("the run ledger of the demo runs").isDirectory();
-
-        // the packaged jar draws charts (JFreeChart and JFreeSVG are in it) and queries the lake by table name
-        Path page = work.resolve("cost-analysis.html");
-        Result report = launch("report", "cost-analysis", "--out", page.toString(), "--set", "output.root=" + lake);
-        assertThat(report.exitCode()).as(report.transcript()).isZero();
-        assertThat(Files.readString(page)).as("the cost-analysis report of the demo").contains("<svg").contains("daily-cost-by-service");
-        Result sql = launch("sql", "SELECT DISTINCT job FROM _runs WHERE status = 'SUCCEEDED' ORDER BY job", "--set", "output.root=" + lake);
-        assertThat(sql.exitCode()).as(sql.transcript()).isZero();
-        assertThat(sql.out().lines().map(String::strip).toList()).as(sql.transcript()).containsAll(jobs);
     }
 
     @Test

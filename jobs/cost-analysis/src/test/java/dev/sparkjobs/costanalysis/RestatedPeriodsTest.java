@@ -38,7 +38,7 @@ class RestatedPeriodsTest
     Path work;
 
     @Test
-    void aRewrittenClosedMonthIsRecomputedWithTheMonthAfterAndUntouchedMonthsAreNotRead(SparkSession spark)
+    void rewrittenClosedMonthsAreRecomputedWithTheMonthAfterUntouchedMonthsAreNotReadAndFailedRunsDoNotCount(SparkSession spark)
             throws IOException
     {
         Path input = work.resolve("cur/data");
@@ -76,29 +76,20 @@ class RestatedPeriodsTest
         assertThat(unchanged.ledgerRow().recomputed()).as("nothing changed since: the own period only")
                 .containsExactlyEntriesOf(reasons("2024-09", "own period"));
         assertThat(unchanged.counters()).as("September needs August only").containsEntry("billing_files_read", 2L).containsEntry("billing_files_skipped", 3L);
-    }
 
-    @Test
-    void aRunThatFailsDoesNotCountAsHavingRecomputedAPeriod(SparkSession spark)
-    {
-        Path input = work.resolve("cur/data");
-        String lake = work.resolve("lake").toAbsolutePath().toString();
-        month("2024-08", "40").write(periodFile(input, "2024-08"));
-        month("2024-09", "50").write(periodFile(input, "2024-09"));
-        run(spark, input, "2024-09-30", "scope=all").assertSucceeded();
-
-        // August rewritten with one unreadable cost: with the default rejects.max-fraction (0.001), the run stops (exit 3).
+        // August rewritten with one unreadable cost: with the default rejects.max-fraction (0.001), the run stops (exit 3)
+        // and publishes nothing, so its declarations must not count: the next run still sees August changed.
         month("2024-08", "44").row(ACCOUNT, "2024-08-21", "Usage", "not-a-number").write(periodFile(input, "2024-08"));
-        HarnessRun failed = run(spark, input, "2024-09-15");
+        HarnessRun failed = run(spark, input, "2024-09-17");
         assertThat(failed.exitCode()).as(failed.transcript()).isEqualTo(3);
         assertThat(failed.ledgerRow().status()).isEqualTo("FAILED");
-
-        // The user accepts the reject: the next run recomputes August, whose change the failed run did not publish.
-        HarnessRun next = run(spark, input, "2024-09-16", "rejects.max-fraction=0.5").assertSucceeded();
-        assertThat(next.ledgerRow().recomputed()).as("August's change is still unpublished after the failed run: recomputed now")
-                .containsEntry(LocalDate.parse("2024-08-01"), "files changed");
-        assertThat(rows(spark, lake, "cost_kpis_monthly", "billing_period, total_effective_cost"))
-                .as("August restated to 44 (the unreadable row rejected)").containsExactly("2024-08-01 44.0", "2024-09-01 50.0");
+        HarnessRun accepted = run(spark, input, "2024-09-18", "rejects.max-fraction=0.5").assertSucceeded();
+        assertThat(accepted.ledgerRow().recomputed()).as("August's change, unpublished by the failed run, recomputed now")
+                .containsExactlyEntriesOf(reasons("2024-08", "files changed", "2024-09", "own period"));
+        assertThat(rows(spark, lake, "cost_kpis_monthly", "billing_period, total_effective_cost, mom_effective_cost_change"))
+                .as("August restated to 44 (the unreadable row rejected), September's change follows it")
+                .containsExactly("2024-05-01 10.0 null", "2024-06-01 20.0 " + (20 - 10) / 10.0, "2024-07-01 33.0 " + (33 - 20) / 20.0,
+                        "2024-08-01 44.0 " + (44 - 33) / 33.0, "2024-09-01 50.0 " + (50 - 44) / 44.0);
     }
 
     /** One EC2 usage row of {@code cost} on the 20th of {@code month} (YYYY-MM), list cost equal. */
