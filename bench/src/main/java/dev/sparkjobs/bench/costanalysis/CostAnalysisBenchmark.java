@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.sum;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +41,11 @@ import dev.sparkjobs.costanalysis.SampleCurGenerator;
  *   <li>{@code duckdb-line-items WORK}: the same, also writing every normalised line item with all
  *       of cost_line_items' columns to Parquet partitioned by billing period, as the job does (not a
  *       target: the like-for-like work).</li>
+ *   <li>{@code restated-all WORK}, then {@code restated-daily WORK}, then {@code restated-touched WORK}:
+ *       restated billing periods on one lake ({@code WORK/lake-restated}): {@code scope=all}; the daily
+ *       run of 2024-09-30 with nothing changed in the closed months; the same after one July file was
+ *       rewritten (its modification time set to now). Each prints what the ledger recorded: periods
+ *       recomputed, files opened and skipped, bytes and rows read by the run's tasks.</li>
  * </ul>
  */
 public final class CostAnalysisBenchmark
@@ -68,7 +74,11 @@ public final class CostAnalysisBenchmark
             case "job" -> job(work, billing);
             case "duckdb" -> duckdb(work, billing, false);
             case "duckdb-line-items" -> duckdb(work, billing, true);
-            default -> throw new IllegalArgumentException("unknown mode " + mode + ": use generate, scan, job, duckdb or duckdb-line-items");
+            case "restated-all" -> restated(work, billing, "all");
+            case "restated-daily" -> restated(work, billing, "daily");
+            case "restated-touched" -> restated(work, billing, "touched");
+            default -> throw new IllegalArgumentException("unknown mode " + mode
+                    + ": use generate, scan, job, duckdb, duckdb-line-items, restated-all, restated-daily or restated-touched");
         }
         System.out.printf(Locale.ROOT, "RESULT %s wall %.1f s%n", mode, (System.nanoTime() - started) / 1e9);
     }
@@ -85,7 +95,7 @@ public final class CostAnalysisBenchmark
 
     private static void generate(Path work, int rows)
     {
-        if (Files.exists(work.resolve("sample/billing/_SUCCESS"))) {
+        if (Files.exists(work.resolve("sample/billing/_SUCCESS")) && Files.isDirectory(work.resolve("sample/billing/BILLING_PERIOD=2024-07"))) {
             System.out.println("sample exists: " + work.resolve("sample/billing"));
             return;
         }
@@ -115,13 +125,45 @@ public final class CostAnalysisBenchmark
     private static void job(Path work, Path billing)
     {
         spark();
-        String lake = work.resolve("lake-" + System.currentTimeMillis()).toString();
-        String[] args = {"run", "cost-analysis", "--date", "2024-09-30", "--set", "input.billing=" + billing, "--set", "scope=all",
+        runJob(billing, work.resolve("lake-" + System.currentTimeMillis()).toString(), "scope=all");
+    }
+
+    private static void runJob(Path billing, String lake, String scope)
+    {
+        String[] args = {"run", "cost-analysis", "--date", "2024-09-30", "--set", "input.billing=" + billing, "--set", scope,
                 "--set", "output.root=" + lake};
         int code = Main.execute(Cli.standard(new PrintStream(System.out, true, StandardCharsets.UTF_8), new PrintStream(System.err, true, StandardCharsets.UTF_8)), args);
         if (code != 0) {
             throw new IllegalStateException("cost-analysis exited with " + code);
         }
+    }
+
+    private static void restated(Path work, Path billing, String kind)
+            throws IOException
+    {
+        Path lake = work.resolve("lake-restated");
+        if (kind.equals("all") && Files.exists(lake)) {
+            try (var files = Files.walk(lake)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+        if (kind.equals("touched")) {
+            try (var files = Files.list(billing.resolve("BILLING_PERIOD=2024-07"))) {
+                Path rewritten = files.filter(path -> path.toString().endsWith(".parquet")).sorted().findFirst().orElseThrow();
+                Files.setLastModifiedTime(rewritten, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+                System.out.println("rewritten (modification time now): " + rewritten);
+            }
+        }
+        SparkSession spark = spark();
+        long started = System.nanoTime();
+        runJob(billing, lake.toString(), kind.equals("all") ? "scope=all" : "scope=date");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Row run = spark.read().format("delta").load(lake.resolve("_runs").toString()).orderBy(col("started_at").desc())
+                .selectExpr("bytes_read", "rows_read", "counters['billing_files_read']", "counters['billing_files_skipped']",
+                        "transform(recomputed_partitions, p -> concat(cast(p.partition_value AS string), ' (', p.reason, ')'))")
+                .first();
+        System.out.printf(Locale.ROOT, "RESTATED %s: run %.1f s, read %.1f MB and %d rows by its tasks, billing files opened %d, skipped %d; recomputed %s%n",
+                kind, seconds, run.getLong(0) / 1e6, run.getLong(1), run.getLong(2), run.getLong(3), run.getList(4));
     }
 
     private static void duckdb(Path work, Path billing, boolean lineItems)
