@@ -51,11 +51,14 @@ class S3OutageTest
         Map<String, Long> versionsBefore = harness.tableVersions();
 
         String output = runUntilTheOutage(harness, s3, true);
-        assertThat(error(output)).as("what the run says: the table, the operation, the endpoint, that nothing changed")
+        // Usually every attempt of the commit's PutObject is refused, and the run knows its commit file was never written.
+        // When the stop catches a pooled keep-alive connection, the first attempt fails after sending and the run cannot
+        // tell (the log cannot be read back either): it says so. The tables below are as before either way.
+        assertThat(error(output)).as("what the run says: the table, the operation, the endpoint, that nothing changed or that it cannot tell")
                 .contains("Cannot publish table daily_totals at " + harness.lake() + "/daily_totals: ")
                 .containsPattern(" on s3a://[^ ]+ failed: could not connect to " + s3.endpoint().replace("http://", "") + " \\(Connection refused\\)")
                 .contains("The lake's storage could not be reached")
-                .contains("No table was changed.");
+                .containsAnyOf("No table was changed.", "daily_totals: this run's commit may have landed");
         assertThat(harness.tableVersions()).as("no table changed").isEqualTo(versionsBefore);
         assertThat(totals(spark, harness.lake() + "/daily_totals")).as("daily_totals as before").containsExactly(1.0);
         assertThat(totals(spark, harness.lake() + "/account_totals")).as("account_totals as before").containsExactly(1.0);
