@@ -126,7 +126,6 @@ public final class CostAnalysisJob
 
         Dataset<Row> costRowsInScope = items.filter(col(BillingReader.REJECT).isNull().and(col(LineItems.IS_SPLIT).unary_$bang()).and(inScope));
         Dataset<Row> costGrain = grain.filter(CostGrain.isCost());
-        Column anomalyInScope = inScope;
         boolean hasSplitColumns = source.presentColumns().contains("split_line_item_split_cost");
         Dataset<Row> splitGrain = grain.filter(CostGrain.isSplit().and(inScope).and(lit(hasSplitColumns && splitRowCount > 0)));
         // Known empty when nothing was rejected: the optimiser then drops the scan.
@@ -137,7 +136,7 @@ public final class CostAnalysisJob
                 .table(CostTables.DAILY.name(), CostAggregations.daily(costGrain.filter(inScope)).coalesce(partitions))
                 .table(CostTables.KPIS.name(), MonthlyKpis.of(costGrain, settings, context.readPublishedTable(CostTables.KPIS.name()))
                         .filter(inScope).coalesce(1))
-                .table(CostTables.ANOMALIES.name(), CostAnomalies.of(costGrain, settings).filter(anomalyInScope).coalesce(1))
+                .table(CostTables.ANOMALIES.name(), CostAnomalies.of(costGrain, settings).filter(inScope).coalesce(1))
                 .table(CostTables.EKS_ALLOCATION.name(), CostAggregations.eksAllocation(splitGrain).coalesce(partitions))
                 .table(CostTables.REJECTS.name(), rejectedRows.select(
                         col(LineItems.BILLING_PERIOD), col("source_file"), col(BillingReader.REJECT + ".reason").as("reason"),

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -187,7 +188,7 @@ public final class RunLedger
     static Optional<Metadata> withColumnsAdded(Metadata metadata)
     {
         StructType actual = metadata.schema();
-        java.util.Set<String> names = java.util.Set.of(actual.fieldNames());
+        Set<String> names = Set.of(actual.fieldNames());
         StructType evolved = actual;
         for (StructField field : SPEC.schema().fields()) {
             if (!names.contains(field.name())) {
@@ -208,11 +209,12 @@ public final class RunLedger
      */
     public Map<LocalDate, RecomputedPartition> lastRecomputed(String job)
     {
-        if (DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).version() < 0) {
+        Optional<Long> version = DeltaTables.currentVersion(spark, path);
+        if (version.isEmpty()) {
             return Map.of();
         }
-        Dataset<Row> ledger = spark.read().format("delta").load(path);
-        if (!java.util.Set.of(ledger.columns()).contains("recomputed_partitions")) {
+        Dataset<Row> ledger = spark.read().format("delta").option("versionAsOf", version.get()).load(path);
+        if (!Set.of(ledger.columns()).contains("recomputed_partitions")) {
             return Map.of(); // written by a version of spark-jobs before partitions were recorded
         }
         List<Row> latest = ledger
@@ -355,7 +357,7 @@ public final class RunLedger
     public RivalRuns rivalsOf(RunRecord run)
     {
         return runIds -> {
-            if (runIds.isEmpty() || DeltaLog.forTable(spark, path).update(false, scala.Option.empty(), scala.Option.empty()).version() < 0) {
+            if (runIds.isEmpty() || DeltaTables.currentVersion(spark, path).isEmpty()) {
                 return Optional.empty();
             }
             Timestamp started = Timestamp.from(run.startedAt());

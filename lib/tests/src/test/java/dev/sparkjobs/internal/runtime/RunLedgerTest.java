@@ -18,8 +18,6 @@ import java.util.Optional;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,11 +114,10 @@ class RunLedgerTest
     void aLedgerOfAnEarlierVersionGainsTheRecomputedPartitionsAndTheLatestSucceededDeclarationCounts(SparkSession spark)
     {
         String lake = work.resolve("lake").toString();
-        // The ledger as spark-jobs wrote it before recomputed_partitions existed: every column but that one, one old row.
-        StructType before = new StructType(java.util.Arrays.stream(RunLedger.SPEC.schema().fields())
-                .filter(field -> !field.name().equals("recomputed_partitions")).toArray(StructField[]::new));
-        Row old = oldLedgerRow(spark, "old-1", before);
-        spark.createDataFrame(List.of(old), before).write().format("delta").save(lake + "/_runs");
+        // The ledger as spark-jobs wrote it before recomputed_partitions existed: every other column, one old row.
+        RunRecord old = RunRecord.started("old-1", "cost-analysis", LocalDate.parse("2024-08-31"), "local", "date", Instant.parse("2024-09-01T00:00:00Z"),
+                "app-0", Map.of()).succeeded(Instant.parse("2024-09-01T00:01:00Z"), RunMetrics.EMPTY, List.of(), Map.of(), List.of(), List.of());
+        spark.createDataFrame(List.of(RunLedger.toRow(old)), RunLedger.SPEC.schema()).drop("recomputed_partitions").write().format("delta").save(lake + "/_runs");
 
         LocalDate august = LocalDate.parse("2024-08-01");
         LocalDate september = LocalDate.parse("2024-09-01");
@@ -150,16 +147,6 @@ class RunLedgerTest
                 .containsExactly(Map.entry(august, new RecomputedPartition(august, "scope=all", new InputFingerprint(1, 10, "a1"))),
                         Map.entry(september, new RecomputedPartition(september, "own period", new InputFingerprint(3, 30, "s2"))));
         assertThat(ledger.lastRecomputed("daily-totals")).as("another job's declarations").isEmpty();
-    }
-
-    /** A SUCCEEDED row of the old schema: the new row's values for the columns it has. */
-    private static Row oldLedgerRow(SparkSession spark, String runId, StructType schema)
-    {
-        RunRecord record = RunRecord.started(runId, "cost-analysis", LocalDate.parse("2024-08-31"), "local", "date", Instant.parse("2024-09-01T00:00:00Z"),
-                "app-0", Map.of()).succeeded(Instant.parse("2024-09-01T00:01:00Z"), RunMetrics.EMPTY, List.of(), Map.of(), List.of(), List.of());
-        Row full = spark.createDataFrame(List.of(RunLedger.toRow(record)), RunLedger.SPEC.schema()).select(schema.fieldNames()[0],
-                java.util.Arrays.copyOfRange(schema.fieldNames(), 1, schema.length())).first();
-        return full;
     }
 
     @Test
